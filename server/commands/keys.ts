@@ -1,0 +1,4 @@
+// (family not written yet)
+import type { CommandSpec } from "./spec.ts";
+
+export const keyCommands: CommandSpec[] = [];

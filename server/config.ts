@@ -1,0 +1,567 @@
+// The one table of configuration directives. It serves the config file, the
+// command line (`--port 6380`), CONFIG GET / SET / REWRITE. Values are kept
+// in their canonical text form (what CONFIG GET returns) and typed getters
+// read them.
+
+export type DirectiveType = "int" | "bool" | "string" | "enum" | "memory" | "special";
+
+export interface Directive {
+  name: string;
+  aliases?: string[];
+  type: DirectiveType;
+  default: string;
+  /** Can CONFIG SET change it at run time? */
+  mutable: boolean;
+  min?: number;
+  max?: number;
+  values?: string[];
+  /** Number of arguments for special directives (-n = at least n). */
+  argc?: number;
+  /** Validate/normalise a special value; return [canonical] or an error text. */
+  normalize?: (args: string[]) => string | { error: string };
+  /** Not shown by CONFIG GET * (aliases are shown by their own name) */
+  hidden?: boolean;
+  /** Never written by CONFIG REWRITE nor shown (e.g. include). */
+  sensitive?: boolean;
+}
+
+const INT_MAX = 2147483647;
+const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+
+function int(name: string, def: number, min: number, max: number, mutable = true): Directive {
+  return { name, type: "int", default: String(def), mutable, min, max };
+}
+function bool(name: string, def: boolean, mutable = true, aliases?: string[]): Directive {
+  return { name, type: "bool", default: def ? "yes" : "no", mutable, aliases };
+}
+function str(name: string, def: string, mutable = true): Directive {
+  return { name, type: "string", default: def, mutable };
+}
+function enm(name: string, def: string, values: string[], mutable = true): Directive {
+  return { name, type: "enum", default: def, values, mutable };
+}
+function mem(name: string, def: number, mutable = true, max = LLONG_MAX): Directive {
+  return { name, type: "memory", default: String(def), mutable, min: 0, max };
+}
+
+function normalizeSave(args: string[]): string | { error: string } {
+  const words = args.join(" ").trim().split(/\s+/).filter((w) => w.length);
+  if (words.length === 0) return "";
+  if (words.length % 2) return { error: "Invalid save parameters" };
+  for (const w of words) {
+    if (!/^\d+$/.test(w)) return { error: "Invalid save parameters" };
+  }
+  return words.map((w) => String(Number(w))).join(" ");
+}
+
+function normalizeReplicaof(args: string[]): string | { error: string } {
+  const words = args.join(" ").trim().split(/\s+/).filter((w) => w.length);
+  if (words.length === 0) return "";
+  if (words.length !== 2) return { error: "wrong number of arguments" };
+  if (words[0].toLowerCase() === "no" && words[1].toLowerCase() === "one") return "";
+  if (!/^\d+$/.test(words[1]) || Number(words[1]) > 65535) return { error: "Invalid master port" };
+  return `${words[0]} ${words[1]}`;
+}
+
+function normalizeObuf(args: string[]): string | { error: string } {
+  const words = args.join(" ").trim().split(/\s+/).filter((w) => w.length);
+  if (words.length % 4 || words.length === 0) {
+    return { error: "Wrong number of arguments in buffer limit configuration." };
+  }
+  const byClass = new Map<string, string>([
+    ["normal", "normal 0 0 0"],
+    ["slave", "slave 268435456 67108864 60"],
+    ["pubsub", "pubsub 33554432 8388608 60"],
+  ]);
+  for (let i = 0; i < words.length; i += 4) {
+    let cls = words[i].toLowerCase();
+    if (cls === "replica") cls = "slave";
+    if (!byClass.has(cls)) return { error: "Invalid client class specified in buffer limit configuration." };
+    const hard = parseMemory(words[i + 1]), soft = parseMemory(words[i + 2]);
+    const secs = /^\d+$/.test(words[i + 3]) ? Number(words[i + 3]) : null;
+    if (hard === null || soft === null || secs === null) {
+      return { error: "Error in hard, soft or soft_seconds setting in buffer limit configuration." };
+    }
+    byClass.set(cls, `${cls} ${hard} ${soft} ${secs}`);
+  }
+  return [...byClass.values()].join(" ");
+}
+
+function normalizeBind(args: string[]): string | { error: string } {
+  const words = args.join(" ").trim().split(/\s+/).filter((w) => w.length);
+  if (words.length === 0) return { error: "Too many bind addresses specified." };
+  if (words.length > 16) return { error: "Too many bind addresses specified." };
+  return words.join(" ");
+}
+
+/** The directive table. */
+export const DIRECTIVES: Directive[] = [
+  int("port", 6379, 0, 65535),
+  {
+    name: "bind",
+    type: "special",
+    default: "* -::*",
+    mutable: true,
+    argc: -1,
+    normalize: normalizeBind,
+  },
+  bool("protected-mode", true),
+  str("requirepass", ""),
+  str("masterauth", ""),
+  str("masteruser", ""),
+  int("databases", 16, 1, INT_MAX, false),
+  str("dir", ""),
+  str("dbfilename", "dump.rdb"),
+  {
+    name: "save",
+    type: "special",
+    default: "3600 1 300 100 60 10000",
+    mutable: true,
+    argc: -1,
+    normalize: normalizeSave,
+  },
+  bool("appendonly", false),
+  str("appendfilename", "appendonly.aof", false),
+  str("appenddirname", "appendonlydir", false),
+  enm("appendfsync", "everysec", ["always", "everysec", "no"]),
+  bool("daemonize", false, false),
+  str("pidfile", "", false),
+  str("logfile", "", false),
+  enm("loglevel", "notice", ["debug", "verbose", "notice", "warning"]),
+  int("timeout", 0, 0, INT_MAX),
+  int("tcp-keepalive", 300, 0, INT_MAX),
+  int("tcp-backlog", 511, 0, INT_MAX, false),
+  int("maxclients", 10000, 1, INT_MAX),
+  mem("maxmemory", 0),
+  enm("maxmemory-policy", "noeviction", [
+    "volatile-lru",
+    "volatile-lfu",
+    "volatile-random",
+    "volatile-ttl",
+    "allkeys-lru",
+    "allkeys-lfu",
+    "allkeys-random",
+    "noeviction",
+  ]),
+  int("maxmemory-samples", 5, 1, 64),
+  {
+    name: "replicaof",
+    aliases: ["slaveof"],
+    type: "special",
+    default: "",
+    mutable: false,
+    argc: 2,
+    normalize: normalizeReplicaof,
+  },
+  bool("replica-read-only", true, true, ["slave-read-only"]),
+  bool("replica-serve-stale-data", true, true, ["slave-serve-stale-data"]),
+  {
+    ...int("replica-priority", 100, 0, INT_MAX),
+    aliases: ["slave-priority"],
+  },
+  bool("replica-announced", true),
+  str("replica-announce-ip", ""),
+  { ...int("replica-announce-port", 0, 0, 65535), aliases: ["slave-announce-port"] },
+  bool("replica-lazy-flush", false, true, ["slave-lazy-flush"]),
+  mem("repl-backlog-size", 1024 * 1024),
+  int("repl-backlog-ttl", 3600, 0, INT_MAX),
+  bool("repl-diskless-sync", true),
+  int("repl-diskless-sync-delay", 5, 0, INT_MAX),
+  int("repl-diskless-sync-max-replicas", 0, 0, INT_MAX),
+  enm("repl-diskless-load", "disabled", ["disabled", "on-empty-db", "swapdb"]),
+  int("repl-timeout", 60, 1, INT_MAX),
+  int("repl-ping-replica-period", 10, 1, INT_MAX),
+  bool("repl-disable-tcp-nodelay", false),
+  { ...int("min-replicas-to-write", 0, 0, INT_MAX), aliases: ["min-slaves-to-write"] },
+  { ...int("min-replicas-max-lag", 10, 0, INT_MAX), aliases: ["min-slaves-max-lag"] },
+  int("io-threads", -1, -1, 128, false),
+  bool("io-threads-do-reads", false, false),
+  mem("proto-max-bulk-len", 512 * 1024 * 1024),
+  mem("client-query-buffer-limit", 1024 * 1024 * 1024),
+  {
+    name: "client-output-buffer-limit",
+    type: "special",
+    default: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+    mutable: true,
+    argc: -4,
+    normalize: normalizeObuf,
+  },
+  int("hz", 10, 1, 500),
+  bool("dynamic-hz", true),
+  bool("rdbcompression", true),
+  bool("rdbchecksum", true),
+  bool("rdb-del-sync-files", false),
+  bool("stop-writes-on-bgsave-error", true),
+  bool("lazyfree-lazy-eviction", false),
+  bool("lazyfree-lazy-expire", false),
+  bool("lazyfree-lazy-server-del", false),
+  bool("lazyfree-lazy-user-del", false),
+  bool("lazyfree-lazy-user-flush", false),
+  bool("activerehashing", true),
+  bool("activedefrag", false),
+  int("active-expire-effort", 1, 1, 10),
+  enm("supervised", "no", ["upstart", "systemd", "auto", "no"], false),
+  str("unixsocket", "", false),
+  int("unixsocketperm", 0, 0, 0o777, false),
+  str("notify-keyspace-events", ""),
+  int("slowlog-log-slower-than", 10000, -1, LLONG_MAX),
+  int("slowlog-max-len", 128, 0, LLONG_MAX),
+  int("latency-monitor-threshold", 0, 0, LLONG_MAX),
+  int("lua-time-limit", 5000, 0, LLONG_MAX),
+  bool("always-show-logo", false, false),
+  bool("set-proc-title", true, false),
+  str("proc-title-template", "{title} {listen-addr} {server-mode}"),
+  bool("syslog-enabled", false, false),
+  str("syslog-ident", "redis", false),
+  enm("syslog-facility", "local0", [
+    "user",
+    "local0",
+    "local1",
+    "local2",
+    "local3",
+    "local4",
+    "local5",
+    "local6",
+    "local7",
+  ], false),
+  bool("crash-log-enabled", true),
+  bool("crash-memcheck-enabled", true),
+  bool("aof-use-rdb-preamble", true),
+  bool("aof-load-truncated", true),
+  bool("aof-timestamp-enabled", false),
+  bool("aof-rewrite-incremental-fsync", true),
+  bool("rdb-save-incremental-fsync", true),
+  bool("no-appendfsync-on-rewrite", false),
+  int("auto-aof-rewrite-percentage", 100, 0, INT_MAX),
+  mem("auto-aof-rewrite-min-size", 64 * 1024 * 1024),
+  int("hash-max-listpack-entries", 128, 0, LLONG_MAX),
+  mem("hash-max-listpack-value", 64),
+  int("hash-max-ziplist-entries", 128, 0, LLONG_MAX),
+  mem("hash-max-ziplist-value", 64),
+  int("list-max-listpack-size", -2, -5, LLONG_MAX),
+  int("list-max-ziplist-size", -2, -5, LLONG_MAX),
+  int("list-compress-depth", 0, 0, INT_MAX),
+  int("set-max-intset-entries", 512, 0, LLONG_MAX),
+  int("zset-max-listpack-entries", 128, 0, LLONG_MAX),
+  mem("zset-max-listpack-value", 64),
+  int("zset-max-ziplist-entries", 128, 0, LLONG_MAX),
+  mem("zset-max-ziplist-value", 64),
+  mem("hll-sparse-max-bytes", 3000),
+  int("stream-node-max-bytes", 4096, 0, LLONG_MAX),
+  int("stream-node-max-entries", 100, 0, LLONG_MAX),
+  bool("jemalloc-bg-thread", true),
+  bool("lazyfree-lazy-user-flush", false),
+  enm("oom-score-adj", "no", ["no", "yes", "relative", "absolute"]),
+  str("oom-score-adj-values", "0 200 800"),
+  bool("disable-thp", true, false),
+  int("tracking-table-max-keys", 1000000, 0, LLONG_MAX),
+  str("aclfile", "", false),
+  int("acllog-max-len", 128, 0, LLONG_MAX),
+  enm("acl-pubsub-default", "resetchannels", ["allchannels", "resetchannels"]),
+  bool("cluster-enabled", false, false),
+  str("cluster-config-file", "nodes.conf", false),
+  int("cluster-node-timeout", 15000, 0, LLONG_MAX),
+  enm("enable-protected-configs", "no", ["no", "yes", "local"], false),
+  enm("enable-debug-command", "no", ["no", "yes", "local"], false),
+  enm("enable-module-command", "no", ["no", "yes", "local"], false),
+  int("port-tls", 0, 0, 65535, false),
+  { name: "include", type: "special", default: "", mutable: false, argc: 1, sensitive: true },
+  { name: "rename-command", type: "special", default: "", mutable: false, argc: 2, sensitive: true },
+  {
+    name: "loadmodule",
+    type: "special",
+    default: "",
+    mutable: false,
+    argc: -1,
+    sensitive: true,
+  },
+  { name: "user", type: "special", default: "", mutable: false, argc: -1, sensitive: true },
+];
+
+const BY_NAME = new Map<string, Directive>();
+for (const d of DIRECTIVES) {
+  BY_NAME.set(d.name, d);
+  for (const a of d.aliases ?? []) BY_NAME.set(a, d);
+}
+
+export function findDirective(name: string): Directive | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}
+
+/** "1gb" -> bytes; null when unparsable. As Redis's memtoull. */
+export function parseMemory(s: string): number | null {
+  const m = /^(-?\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(s);
+  if (!m) return null;
+  const units: Record<string, number> = {
+    b: 1,
+    k: 1000,
+    kb: 1024,
+    m: 1000 * 1000,
+    mb: 1024 * 1024,
+    g: 1000 * 1000 * 1000,
+    gb: 1024 * 1024 * 1024,
+  };
+  return Number(m[1]) * units[(m[2] ?? "b").toLowerCase()];
+}
+
+export class ConfigError extends Error {}
+
+/** Check and normalise a value for a directive; throws ConfigError with Redis's reason. */
+export function normalizeValue(d: Directive, args: string[]): string {
+  switch (d.type) {
+    case "bool": {
+      const v = args[0].toLowerCase();
+      if (v !== "yes" && v !== "no") throw new ConfigError("argument must be 'yes' or 'no'");
+      return v;
+    }
+    case "int":
+    case "memory": {
+      let n: number | null;
+      if (d.type === "memory") n = parseMemory(args[0]);
+      else n = /^-?\d+$/.test(args[0]) ? Number(args[0]) : null;
+      if (n === null || !Number.isSafeInteger(n)) {
+        throw new ConfigError(
+          d.type === "memory"
+            ? "argument must be a memory value"
+            : "argument couldn't be parsed into an integer",
+        );
+      }
+      if (n < (d.min ?? -Infinity) || n > (d.max ?? Infinity)) {
+        throw new ConfigError(`argument must be between ${d.min} and ${d.max} inclusive`);
+      }
+      return String(n);
+    }
+    case "enum": {
+      const v = args[0].toLowerCase();
+      if (!d.values!.includes(v)) {
+        throw new ConfigError(`argument(s) must be one of the following: ${d.values!.join(", ")}`);
+      }
+      return v;
+    }
+    case "string":
+      return args[0];
+    case "special": {
+      if (!d.normalize) return args.join(" ");
+      const r = d.normalize(args);
+      if (typeof r === "string") return r;
+      throw new ConfigError(r.error);
+    }
+  }
+}
+
+export type ConfigListener = (name: string, value: string) => void;
+
+/** The live configuration of one server or sentinel. */
+export class Config {
+  private values = new Map<string, string>();
+  /** Directives set from the file / command line, in order (for REWRITE). */
+  readonly explicit = new Set<string>();
+  renames = new Map<string, string>();
+  listeners: ConfigListener[] = [];
+  configFile = "";
+
+  constructor() {
+    for (const d of DIRECTIVES) this.values.set(d.name, d.default);
+  }
+
+  get(name: string): string {
+    const d = findDirective(name);
+    if (!d) throw new Error(`no such directive ${name}`);
+    return this.values.get(d.name)!;
+  }
+  int(name: string): number {
+    return Number(this.get(name));
+  }
+  bool(name: string): boolean {
+    return this.get(name) === "yes";
+  }
+
+  /** Set from the file, command line or CONFIG SET (after the mutability check). */
+  set(name: string, args: string[]): void {
+    const d = findDirective(name);
+    if (!d) throw new ConfigError("Bad directive or wrong number of arguments");
+    const v = normalizeValue(d, args);
+    this.values.set(d.name, v);
+    this.explicit.add(d.name);
+    for (const l of this.listeners) l(d.name, v);
+  }
+
+  /** Set a value without validation (internal state mirrored into config, e.g. replicaof). */
+  setRaw(name: string, value: string): void {
+    const d = findDirective(name)!;
+    this.values.set(d.name, value);
+  }
+
+  /** [name, value] pairs whose name (or alias) matches the glob, as CONFIG GET. */
+  matching(pattern: string, glob: (p: string, s: string) => boolean): [string, string][] {
+    const out: [string, string][] = [];
+    const seen = new Set<string>();
+    for (const d of DIRECTIVES) {
+      if (d.sensitive) continue;
+      for (const name of [d.name, ...(d.aliases ?? [])]) {
+        if (seen.has(name) || !glob(pattern, name)) continue;
+        seen.add(name);
+        out.push([name, this.values.get(d.name)!]);
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Split one config line into words as Redis does (sdssplitargs): quotes and
+ * escapes, `"` and `'`. Returns null on unbalanced quotes.
+ */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && /\s/.test(line[i])) i++;
+    if (i >= n) return out;
+    let cur = "";
+    let dq = false, sq = false;
+    for (;;) {
+      const c = line[i];
+      if (dq) {
+        if (i >= n) return null;
+        if (c === "\\" && line[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
+          cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
+          i += 3;
+        } else if (c === "\\" && i + 1 < n) {
+          i++;
+          const e = line[i];
+          cur += e === "n"
+            ? "\n"
+            : e === "r"
+            ? "\r"
+            : e === "t"
+            ? "\t"
+            : e === "b"
+            ? "\b"
+            : e === "a"
+            ? "\x07"
+            : e;
+        } else if (c === '"') {
+          if (i + 1 < n && !/\s/.test(line[i + 1])) return null;
+          i++;
+          break;
+        } else cur += c;
+      } else if (sq) {
+        if (i >= n) return null;
+        if (c === "\\" && line[i + 1] === "'") {
+          i++;
+          cur += "'";
+        } else if (c === "'") {
+          if (i + 1 < n && !/\s/.test(line[i + 1])) return null;
+          i++;
+          break;
+        } else cur += c;
+      } else {
+        if (i >= n || /\s/.test(c)) break;
+        if (c === '"') dq = true;
+        else if (c === "'") sq = true;
+        else cur += c;
+      }
+      i++;
+    }
+    out.push(cur);
+  }
+}
+
+/** Quote a value for a config file if it needs it. */
+export function quoteArg(s: string): string {
+  if (s !== "" && /^[\x21-\x7e]+$/.test(s) && !/["'\\]/.test(s)) return s;
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (ch === "\\" || ch === '"') out += "\\" + ch;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (c < 32 || c > 126) out += "\\x" + c.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + '"';
+}
+
+export interface ConfigLine {
+  lineNo: number;
+  text: string;
+  args: string[];
+}
+
+/** Read a config file (or command-line config text) into lines, expanding `include`. */
+export function readConfigText(
+  text: string,
+  readFile: (path: string) => string,
+): ConfigLine[] {
+  const out: ConfigLine[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].trim();
+    if (raw === "" || raw.startsWith("#")) continue;
+    const args = splitArgs(raw);
+    if (args === null) {
+      throw new ConfigFileError(i + 1, raw, "Unbalanced quotes in configuration line");
+    }
+    if (args.length === 0) continue;
+    if (args[0].toLowerCase() === "include" && args.length === 2) {
+      out.push(...readConfigText(readFile(args[1]), readFile));
+      continue;
+    }
+    out.push({ lineNo: i + 1, text: raw, args });
+  }
+  return out;
+}
+
+export class ConfigFileError extends Error {
+  constructor(public lineNo: number, public line: string, public reason: string) {
+    super(reason);
+  }
+}
+
+/** Apply config lines to a Config, Redis-style errors on bad lines. */
+export function applyConfigLines(cfg: Config, lines: ConfigLine[]): void {
+  for (const l of lines) {
+    const [name, ...args] = l.args;
+    const d = findDirective(name);
+    const want = d?.argc ?? 1;
+    if (!d || (want >= 0 ? args.length !== want : args.length < -want)) {
+      throw new ConfigFileError(l.lineNo, l.text, "Bad directive or wrong number of arguments");
+    }
+    if (d.name === "rename-command") {
+      cfg.renames.set(args[0].toLowerCase(), args[1]);
+      continue;
+    }
+    if (d.name === "include" || d.name === "loadmodule" || d.name === "user") continue;
+    try {
+      cfg.set(name, args);
+    } catch (e) {
+      throw new ConfigFileError(l.lineNo, l.text, (e as Error).message);
+    }
+  }
+}
+
+/**
+ * Command-line arguments (after an optional config file) to config text, as
+ * redis-server does: each `--name` starts a line, the words after it are its
+ * arguments.
+ */
+export function argvToConfigText(argv: string[]): string {
+  const lines: string[] = [];
+  let cur: string[] | null = null;
+  for (const a of argv) {
+    if (a.startsWith("--") && a.length > 2) {
+      if (cur) lines.push(cur.join(" "));
+      cur = [a.slice(2)];
+    } else if (cur) {
+      // words are re-split, so "127.0.0.1 6379" gives two arguments, as in Redis
+      cur.push(a === "" ? '""' : /["'\\]/.test(a) ? quoteArg(a) : a);
+    } else {
+      lines.push(a);
+    }
+  }
+  if (cur) lines.push(cur.join(" "));
+  return lines.join("\n");
+}

@@ -1,0 +1,66 @@
+// Entry point of the keyspace owner worker isolate. The main thread sends it
+// the configuration lines; it builds the server, opens persistence and
+// replication, listens (with --io-threads 0) and reports readiness.
+/// <reference lib="deno.worker" />
+import { applyConfigLines, Config, type ConfigLine } from "../config.ts";
+import { log, type RedisLogLevel, setupLog } from "../log.ts";
+import { REDIS_VERSION, Server } from "./owner.ts";
+import { listen } from "../net/listener.ts";
+import { setRenames } from "../commands/table.ts";
+import { STARTUP_HOOKS } from "../startup.ts";
+
+export interface OwnerStart {
+  type: "start";
+  lines: ConfigLine[];
+  configFile: string;
+  executable: string;
+}
+
+export type OwnerMessage = { type: "ready"; port: number } | { type: "exit"; code: number } | {
+  type: "fatal";
+  message: string;
+};
+
+async function start(msg: OwnerStart): Promise<void> {
+  const config = new Config();
+  applyConfigLines(config, msg.lines);
+  config.configFile = msg.configFile;
+  await setupLog({
+    logfile: config.get("logfile") || undefined,
+    level: config.get("loglevel") as RedisLogLevel,
+  });
+  log.notice("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
+  log.notice(
+    `Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${Deno.pid}, just started`,
+  );
+  log.notice(msg.configFile ? "Configuration loaded" : "Configuration loaded");
+  setRenames(config.renames);
+  const dir = config.get("dir");
+  if (dir) Deno.chdir(dir);
+  const srv = new Server(config);
+  srv.configFile = msg.configFile;
+  srv.executable = msg.executable;
+  srv.onExit = (code) => self.postMessage({ type: "exit", code } satisfies OwnerMessage);
+  const port = config.int("port");
+  log.notice(`Running mode=standalone, port=${port}.`);
+  for (const hook of STARTUP_HOOKS) await hook(srv);
+  log.notice("Server initialized");
+  if (port !== 0) listen(srv, port, config.get("bind").split(" "));
+  srv.tcpPort = port;
+  srv.startCron();
+  log.notice("Ready to accept connections tcp");
+  self.postMessage({ type: "ready", port } satisfies OwnerMessage);
+  self.onmessage = (e: MessageEvent) => {
+    if (e.data?.type === "signal") {
+      log.warning(`Received ${e.data.signal} scheduling shutdown...`);
+      srv.shutdown(null).catch(() => self.postMessage({ type: "exit", code: 1 }));
+    }
+  };
+}
+
+self.onmessage = (e: MessageEvent<OwnerStart>) => {
+  if (e.data.type !== "start") return;
+  start(e.data).catch((err) => {
+    self.postMessage({ type: "fatal", message: String(err?.message ?? err) } satisfies OwnerMessage);
+  });
+};

@@ -1,0 +1,7 @@
+// What runs in the owner between building the server and accepting clients,
+// in order: each concern (persistence, replication) adds its step here.
+import type { Server } from "./keyspace/owner.ts";
+
+export type StartupHook = (srv: Server) => void | Promise<void>;
+
+export const STARTUP_HOOKS: StartupHook[] = [];
