@@ -76,11 +76,15 @@ function normalizeObuf(args: string[]): string | { error: string } {
   for (let i = 0; i < words.length; i += 4) {
     let cls = words[i].toLowerCase();
     if (cls === "replica") cls = "slave";
-    if (!byClass.has(cls)) return { error: "Invalid client class specified in buffer limit configuration." };
+    if (!byClass.has(cls)) {
+      return { error: "Invalid client class specified in buffer limit configuration." };
+    }
     const hard = parseMemory(words[i + 1]), soft = parseMemory(words[i + 2]);
     const secs = /^\d+$/.test(words[i + 3]) ? Number(words[i + 3]) : null;
     if (hard === null || soft === null || secs === null) {
-      return { error: "Error in hard, soft or soft_seconds setting in buffer limit configuration." };
+      return {
+        error: "Error in hard, soft or soft_seconds setting in buffer limit configuration.",
+      };
     }
     byClass.set(cls, `${cls} ${hard} ${soft} ${secs}`);
   }
@@ -266,7 +270,14 @@ export const DIRECTIVES: Directive[] = [
   enm("enable-module-command", "no", ["no", "yes", "local"], false),
   int("port-tls", 0, 0, 65535, false),
   { name: "include", type: "special", default: "", mutable: false, argc: 1, sensitive: true },
-  { name: "rename-command", type: "special", default: "", mutable: false, argc: 2, sensitive: true },
+  {
+    name: "rename-command",
+    type: "special",
+    default: "",
+    mutable: false,
+    argc: 2,
+    sensitive: true,
+  },
   {
     name: "loadmodule",
     type: "special",
@@ -425,7 +436,9 @@ export function splitArgs(line: string): string[] | null {
       const c = line[i];
       if (dq) {
         if (i >= n) return null;
-        if (c === "\\" && line[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
+        if (
+          c === "\\" && line[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))
+        ) {
           cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
           i += 3;
         } else if (c === "\\" && i + 1 < n) {

@@ -48,7 +48,8 @@ export async function main(args: string[]): Promise<void> {
     if (configFile) text = Deno.readTextFileSync(configFile);
     if (rest.at(-1) === "-") {
       rest = rest.slice(0, -1);
-      text += "\n" + new TextDecoder().decode(await new Response(Deno.stdin.readable).arrayBuffer());
+      text += "\n" +
+        new TextDecoder().decode(await new Response(Deno.stdin.readable).arrayBuffer());
     }
   } catch (e) {
     console.error(`Fatal error, can't open config file '${configFile}': ${(e as Error).message}`);

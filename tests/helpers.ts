@@ -113,10 +113,14 @@ async function spawn(cmd: string, args: string[], port: number, dir: string): Pr
     },
   };
   try {
-    await waitFor(async () => {
-      if (exited) throw new Error("exited");
-      return await pingOk(port);
-    }, `server on port ${port}`, 20_000);
+    await waitFor(
+      async () => {
+        if (exited) throw new Error("exited");
+        return await pingOk(port);
+      },
+      `server on port ${port}`,
+      20_000,
+    );
   } catch (e) {
     await sp.stop();
     throw new Error(`server did not start: ${(e as Error).message}\n${out}`);

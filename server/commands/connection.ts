@@ -73,7 +73,9 @@ function hello(c: Client, argv: string[], srv: Server): void {
     }
   }
   if (!c.authenticated) {
-    c.out.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+    c.out.error(
+      "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
+    );
     return;
   }
   if (name !== null) c.name = name;
@@ -395,7 +397,15 @@ function sub(
   summary: string,
   flags: CommandSpec["flags"] = ["admin", "noscript", "loading", "stale"],
 ): CommandSpec {
-  return { name: "client|" + name, arity, flags, group: "connection", since: "2.4.0", summary, handler };
+  return {
+    name: "client|" + name,
+    arity,
+    flags,
+    group: "connection",
+    since: "2.4.0",
+    summary,
+    handler,
+  };
 }
 
 export const connectionCommands: CommandSpec[] = [
@@ -496,14 +506,20 @@ export const connectionCommands: CommandSpec[] = [
         "loading",
         "stale",
       ]),
-      sub("setname", 3, (c, argv) => {
-        if (!validName(argv[2])) {
-          c.out.error("ERR Client names cannot contain spaces, newlines or special characters.");
-          return;
-        }
-        c.name = argv[2];
-        c.out.ok();
-      }, "Set the current connection name", ["noscript", "loading", "stale"]),
+      sub(
+        "setname",
+        3,
+        (c, argv) => {
+          if (!validName(argv[2])) {
+            c.out.error("ERR Client names cannot contain spaces, newlines or special characters.");
+            return;
+          }
+          c.name = argv[2];
+          c.out.ok();
+        },
+        "Set the current connection name",
+        ["noscript", "loading", "stale"],
+      ),
       sub("list", -2, clientList, "Get the list of client connections"),
       sub(
         "info",
@@ -523,21 +539,38 @@ export const connectionCommands: CommandSpec[] = [
         "loading",
         "stale",
       ]),
-      sub("unblock", -3, clientUnblock, "Unblock a client blocked in a blocking command from a different connection"),
+      sub(
+        "unblock",
+        -3,
+        clientUnblock,
+        "Unblock a client blocked in a blocking command from a different connection",
+      ),
       sub("no-evict", 3, (c, argv) => {
         const m = argv[2].toLowerCase();
         if (m === "on" || m === "off") c.out.ok();
         else c.out.error(E.SYNTAX);
       }, "Set client eviction mode for the current connection"),
-      sub("getredir", 2, (c) => c.out.int(-1), "Get tracking notifications redirection client ID if any", [
-        "noscript",
-        "loading",
-        "stale",
-      ]),
-      sub("help", 2, (c) => replyHelp(c, CLIENT_HELP), "Show helpful text about the different subcommands", [
-        "loading",
-        "stale",
-      ]),
+      sub(
+        "getredir",
+        2,
+        (c) => c.out.int(-1),
+        "Get tracking notifications redirection client ID if any",
+        [
+          "noscript",
+          "loading",
+          "stale",
+        ],
+      ),
+      sub(
+        "help",
+        2,
+        (c) => replyHelp(c, CLIENT_HELP),
+        "Show helpful text about the different subcommands",
+        [
+          "loading",
+          "stale",
+        ],
+      ),
     ],
   },
 ];

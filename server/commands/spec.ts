@@ -79,9 +79,7 @@ export function wrongArgs(name: string): string {
 }
 
 export function unknownSubcommand(sub: string, parent: string): string {
-  return `ERR unknown subcommand '${
-    sub.slice(0, 128)
-  }'. Try ${parent.toUpperCase()} HELP.`;
+  return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${parent.toUpperCase()} HELP.`;
 }
 
 // --- argument parsing (Redis's rules) ----------------------------------------

@@ -117,6 +117,14 @@ export class Database {
     this.heapKey = [];
   }
 
+  /** SWAPDB: exchange contents with another database (ids stay). */
+  swapWith(other: Database): void {
+    [this.dict, other.dict] = [other.dict, this.dict];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.heapWhen, other.heapWhen] = [other.heapWhen, this.heapWhen];
+    [this.heapKey, other.heapKey] = [other.heapKey, this.heapKey];
+  }
+
   /** A uniformly random live key (O(1) expected when the dict is dense). */
   randomKey(): string | null {
     for (let tries = 0; tries < 100 && this.dict.size; tries++) {

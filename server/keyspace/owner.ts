@@ -131,7 +131,7 @@ export class Server implements KeyspaceHooks {
 
   keyModified(db: Database, key: string): void {
     const w = this.watchedKeys.get(db.id)?.get(key);
-    if (w) for (const c of w) c.watchDirty = true;
+    if (w) { for (const c of w) c.watchDirty = true; }
     if (this.blockingKeys.size) {
       const k = db.id + "\0" + key;
       if (this.blockingKeys.has(k)) this.readyKeys.push({ db, key });
@@ -239,7 +239,9 @@ export class Server implements KeyspaceHooks {
         this.stats.totalWritesProcessed++;
         if (!c.closing && this.overOutputLimit(c)) {
           log.warning(
-            `Client ${this.clientDescription(c)} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+            `Client ${
+              this.clientDescription(c)
+            } scheduled to be closed ASAP for overcoming of output buffer limits.`,
           );
           this.closeClient(c, false);
           continue;
@@ -435,7 +437,7 @@ export class Server implements KeyspaceHooks {
     if (this.stats.errorReplies !== errBefore) st.failed++;
     if (this.dirty !== dirtyBefore && c.kind !== "master") {
       const rewrite = this.propagateOverride as string[][] | null;
-      if (rewrite) for (const a of rewrite) this.propagate(c.dbIndex, a);
+      if (rewrite) { for (const a of rewrite) this.propagate(c.dbIndex, a); }
       else if (spec.flags.includes("write") || spec.flags.includes("may_replicate")) {
         this.propagate(c.dbIndex, argv);
       }
@@ -501,14 +503,20 @@ export class Server implements KeyspaceHooks {
     if (!m) return;
     const d = this.dbs[db];
     for (const [key, s] of m) {
-      if (d.dict.has(key) || other?.dict.has(key)) for (const c of s) c.watchDirty = true;
+      if (d.dict.has(key) || other?.dict.has(key)) { for (const c of s) c.watchDirty = true; }
     }
   }
 
   // --- blocking operations ---------------------------------------------------
 
   /** Block a client on keys; its queue waits until it is served or times out. */
-  block(c: Client, keys: string[], timeoutMs: number, tryServe: () => boolean, onTimeout: () => void) {
+  block(
+    c: Client,
+    keys: string[],
+    timeoutMs: number,
+    tryServe: () => boolean,
+    onTimeout: () => void,
+  ) {
     c.blocked = { keys, timeout: timeoutMs, argv: [], tryServe, onTimeout };
     this.blockedCount++;
     for (const key of keys) {
@@ -632,6 +640,24 @@ export class Server implements KeyspaceHooks {
   }
 
   // --- helpers ---------------------------------------------------------------
+
+  /** CONFIG RESETSTAT. */
+  resetStats(): void {
+    this.stats = newStats();
+    this.cmdStats.clear();
+    this.errorStats.clear();
+  }
+
+  /** After SWAPDB: clients blocked on keys of `db` may now be served. */
+  keysSwapped(db: number): void {
+    const d = this.dbs[db];
+    for (const k of this.blockingKeys.keys()) {
+      const sep = k.indexOf("\0");
+      if (Number(k.slice(0, sep)) !== db) continue;
+      const key = k.slice(sep + 1);
+      if (d.has(key)) this.readyKeys.push({ db: d, key });
+    }
+  }
 
   clientDescription(c: Client): string {
     return `id=${c.id} addr=${c.info.addr} laddr=${c.info.laddr} name=${c.name}`;

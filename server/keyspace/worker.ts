@@ -61,6 +61,8 @@ async function start(msg: OwnerStart): Promise<void> {
 self.onmessage = (e: MessageEvent<OwnerStart>) => {
   if (e.data.type !== "start") return;
   start(e.data).catch((err) => {
-    self.postMessage({ type: "fatal", message: String(err?.message ?? err) } satisfies OwnerMessage);
+    self.postMessage(
+      { type: "fatal", message: String(err?.message ?? err) } satisfies OwnerMessage,
+    );
   });
 };

@@ -117,6 +117,7 @@ export async function serveConnection(srv: Server, conn: Deno.Conn): Promise<voi
       const n = await conn.read(buf);
       if (n === null || c.closing) break;
       parser.feed(buf.subarray(0, n));
+      parser.limits.unauthenticated = !c.authenticated;
       const argvs: string[][] = [];
       try {
         parser.parse(argvs);
@@ -154,9 +155,9 @@ export function listen(srv: Server, port: number, binds: string[]): Deno.Listene
       listeners.push(Deno.listen({ hostname, port, transport: "tcp" }));
     } catch (e) {
       if (optional) continue;
-      throw new Error(`Could not create server TCP listening socket ${b}:${port}: ${
-        (e as Error).message
-      }`);
+      throw new Error(
+        `Could not create server TCP listening socket ${b}:${port}: ${(e as Error).message}`,
+      );
     }
   }
   for (const l of listeners) {

@@ -6,11 +6,14 @@
 import { bytesToStr } from "./bytes.ts";
 
 export const INLINE_MAX = 64 * 1024;
-export const MULTIBULK_MAX = 1024 * 1024;
+/** Redis 7.0 accepts up to INT_MAX arguments (1024*1024 was the limit before 7.0). */
+export const MULTIBULK_MAX = 2147483647;
 
 export interface ParserLimits {
   /** proto-max-bulk-len */
   maxBulkLen: number;
+  /** Before AUTH (when a password is required) only small requests are accepted. */
+  unauthenticated?: boolean;
 }
 
 export class ProtocolError extends Error {}
@@ -87,6 +90,9 @@ export class RespParser {
           if (n === null || n > MULTIBULK_MAX) {
             throw new ProtocolError("invalid multibulk length");
           }
+          if (n > 10 && this.limits.unauthenticated) {
+            throw new ProtocolError("unauthenticated multibulk length");
+          }
           p = nl + 2;
           if (n <= 0) continue;
           this.argc = n;
@@ -107,6 +113,9 @@ export class RespParser {
           const n = parseIntStrict(buf, p + 1, nl);
           if (n === null || n < 0 || n > this.limits.maxBulkLen) {
             throw new ProtocolError("invalid bulk length");
+          }
+          if (n > 16384 && this.limits.unauthenticated) {
+            throw new ProtocolError("unauthenticated bulk length");
           }
           p = nl + 2;
           this.bulkLen = n;
@@ -197,8 +206,10 @@ export function splitInline(buf: Uint8Array, p: number, end: number): string[] {
       if (inDq) {
         if (p >= end) throw new ProtocolError("unbalanced quotes in request");
         const c = buf[p];
-        if (c === 92 && p + 3 < end && buf[p + 1] === 120 && hexVal(buf[p + 2]) >= 0 &&
-          hexVal(buf[p + 3]) >= 0) {
+        if (
+          c === 92 && p + 3 < end && buf[p + 1] === 120 && hexVal(buf[p + 2]) >= 0 &&
+          hexVal(buf[p + 3]) >= 0
+        ) {
           cur += String.fromCharCode(hexVal(buf[p + 2]) * 16 + hexVal(buf[p + 3]));
           p += 3;
         } else if (c === 92 && p + 1 < end) {
