@@ -93,6 +93,8 @@ export class Server implements KeyspaceHooks {
   replicaOf: { host: string; port: number } | null = null;
   /** The client currently executing (its db is where propagation goes). */
   current: Client | null = null;
+  /** True while EXEC runs a transaction's commands: blocking commands must not block. */
+  inExec = false;
   private cmdTime = Date.now();
   private opsSamples: number[] = [];
   private lastSampleOps = 0;
@@ -131,7 +133,7 @@ export class Server implements KeyspaceHooks {
 
   keyModified(db: Database, key: string): void {
     const w = this.watchedKeys.get(db.id)?.get(key);
-    if (w) { for (const c of w) c.watchDirty = true; }
+    if (w) { for (const c of w) this.touchWatcher(c, db, key); }
     if (this.blockingKeys.size) {
       const k = db.id + "\0" + key;
       if (this.blockingKeys.has(k)) this.readyKeys.push({ db, key });
@@ -151,7 +153,7 @@ export class Server implements KeyspaceHooks {
   // --- the seam with the I/O side -------------------------------------------
 
   /** A new connection. Returns its client, or null when refused. */
-  connect(sink: ClientSink, info: ClientInfo): Client | null {
+  connect(sink: ClientSink, info: ClientInfo, id?: number): Client | null {
     this.stats.connections++;
     if (this.clients.size >= this.config.int("maxclients")) {
       this.stats.rejectedConnections++;
@@ -160,14 +162,14 @@ export class Server implements KeyspaceHooks {
       sink.close();
       return null;
     }
-    const c = new Client(this.nextClientId++, this.dbs[0], sink, info);
+    const c = new Client(id ?? this.nextClientId++, this.dbs[0], sink, info);
     c.authenticated = this.config.get("requirepass") === "";
     this.clients.set(c.id, c);
     return c;
   }
 
-  /** Requests from a connection, in order. Runs them and flushes replies. */
-  feed(c: Client, argvs: string[][], bytes = 0): void {
+  /** Requests from a connection, in order. Runs them and (by default) flushes replies. */
+  feed(c: Client, argvs: string[][], bytes = 0, flush = true): void {
     c.netIn += bytes;
     this.stats.netInput += bytes;
     this.stats.totalReadsProcessed++;
@@ -175,7 +177,7 @@ export class Server implements KeyspaceHooks {
     if (c.queue.length) c.queue.push(...argvs);
     else c.queue = argvs;
     this.processQueue(c);
-    this.flush();
+    if (flush) this.flush();
   }
 
   /** The connection sent something unparsable: reply the error and close. */
@@ -250,7 +252,11 @@ export class Server implements KeyspaceHooks {
       if (c.closing) c.sink.close();
     }
     this.pending.clear();
+    for (const h of this.afterFlush) h();
   }
+
+  /** Run after each flush (the I/O rings publish their batch here). */
+  afterFlush: (() => void)[] = [];
 
   private overOutputLimit(c: Client): boolean {
     const cls = c.kind === "replica" ? "slave" : c.subscriptionCount > 0 ? "pubsub" : "normal";
@@ -329,6 +335,14 @@ export class Server implements KeyspaceHooks {
 
   private reject(c: Client, spec: CommandSpec | undefined, msg: string): void {
     if (spec) this.statFor(spec.name).rejected++;
+    if (spec?.name === "exec") {
+      // a refused EXEC discards the transaction and says why
+      c.multi = null;
+      c.multiError = false;
+      this.unwatchAll(c);
+      msg = "EXECABORT Transaction discarded because of: " +
+        (msg.startsWith("ERR ") ? msg.slice(4) : msg);
+    }
     this.replyError(c, msg);
     if (c.multi) c.multiError = true;
   }
@@ -464,7 +478,36 @@ export class Server implements KeyspaceHooks {
   }
 
   propagate(db: number, argv: string[]): void {
+    if (this.propBatch) {
+      this.propBatch.push({ db, argv });
+      return;
+    }
     for (const t of this.propagationTargets) t.feed(db, argv);
+  }
+
+  /** Commands propagated while a batch is open (EXEC), released by endPropagationBatch. */
+  private propBatch: { db: number; argv: string[] }[] | null = null;
+  private propBatchDepth = 0;
+
+  /**
+   * Collect what is propagated from now on (EXEC runs its commands inside a
+   * batch). Batches nest; the outermost end releases them.
+   */
+  beginPropagationBatch(): void {
+    if (this.propBatchDepth++ === 0) this.propBatch = [];
+  }
+
+  /**
+   * Release the batch as Redis 7.0 does: one command goes out as is, several
+   * are wrapped in MULTI (in the first one's db) ... EXEC (in the last one's).
+   */
+  endPropagationBatch(): void {
+    if (this.propBatchDepth === 0 || --this.propBatchDepth > 0) return;
+    const ops = this.propBatch!;
+    this.propBatch = null;
+    if (ops.length > 1) this.propagate(ops[0].db, ["MULTI"]);
+    for (const op of ops) this.propagate(op.db, op.argv);
+    if (ops.length > 1) this.propagate(ops[ops.length - 1].db, ["EXEC"]);
   }
 
   // --- WATCH ------------------------------------------------------------------
@@ -472,13 +515,33 @@ export class Server implements KeyspaceHooks {
   watch(c: Client, key: string): void {
     const db = c.dbIndex;
     if (c.watched.some((w) => w.db === db && w.key === key)) return;
+    // Redis 7.0: a key already logically expired at WATCH time is remembered
+    // as such; its deletion is then no change (see touchWatcher).
+    const expired = this.dbs[db].isExpired(key);
     let m = this.watchedKeys.get(db);
     if (!m) this.watchedKeys.set(db, m = new Map());
     let s = m.get(key);
     if (!s) m.set(key, s = new Set());
     s.add(c);
-    c.watched.push({ db, key });
-    // a key already logically expired counts as modified when it goes away
+    c.watched.push({ db, key, expired });
+  }
+
+  /** A watched key was written: the watcher's EXEC fails, unless only an already-expired key went away. */
+  private touchWatcher(c: Client, db: Database, key: string): void {
+    const e = c.watched.find((w) => w.db === db.id && w.key === key);
+    if (e?.expired && !db.dict.has(key)) {
+      e.expired = false;
+      return;
+    }
+    c.watchDirty = true;
+  }
+
+  /** EXEC: a watched key that expired after WATCH counts as modified. */
+  watchedKeyExpired(c: Client): boolean {
+    for (const w of c.watched) {
+      if (!w.expired && this.dbs[w.db].isExpired(w.key)) return true;
+    }
+    return false;
   }
 
   unwatchAll(c: Client): void {
@@ -503,7 +566,24 @@ export class Server implements KeyspaceHooks {
     if (!m) return;
     const d = this.dbs[db];
     for (const [key, s] of m) {
-      if (d.dict.has(key) || other?.dict.has(key)) { for (const c of s) c.watchDirty = true; }
+      const inEmptied = d.dict.has(key);
+      const inOther = other !== undefined && other.dict.has(key);
+      if (!inEmptied && !inOther) continue;
+      for (const c of s) {
+        const e = c.watched.find((w) => w.db === db && w.key === key);
+        if (e?.expired) {
+          // an expired key deleted is no change; one replaced by an expired key neither
+          if (!inOther) {
+            e.expired = false;
+            continue;
+          }
+          if (other!.isExpired(key)) continue;
+        } else if (e && !inEmptied && other!.isExpired(key)) {
+          e.expired = true;
+          continue;
+        }
+        c.watchDirty = true;
+      }
     }
   }
 
@@ -514,7 +594,7 @@ export class Server implements KeyspaceHooks {
     c: Client,
     keys: string[],
     timeoutMs: number,
-    tryServe: () => boolean,
+    tryServe: (readyKey?: string) => boolean,
     onTimeout: () => void,
   ) {
     c.blocked = { keys, timeout: timeoutMs, argv: [], tryServe, onTimeout };
@@ -560,7 +640,7 @@ export class Server implements KeyspaceHooks {
           const prev = this.current;
           this.current = c;
           this.cmdTime = Date.now();
-          const served = c.blocked.tryServe();
+          const served = c.blocked.tryServe(key);
           this.current = prev;
           if (served) {
             this.unblock(c, false);

@@ -6,6 +6,7 @@ import { applyConfigLines, Config, type ConfigLine } from "../config.ts";
 import { log, type RedisLogLevel, setupLog } from "../log.ts";
 import { REDIS_VERSION, Server } from "./owner.ts";
 import { listen } from "../net/listener.ts";
+import { IoThreads } from "../net/iothreads.ts";
 import { setRenames } from "../commands/table.ts";
 import { STARTUP_HOOKS } from "../startup.ts";
 
@@ -20,6 +21,16 @@ export type OwnerMessage = { type: "ready"; port: number } | { type: "exit"; cod
   type: "fatal";
   message: string;
 };
+
+/**
+ * io-threads when not configured: sockets in the owner (0). bench:compare on
+ * a 2-core machine shows the in-owner path fastest there (see README and
+ * bench/RESULTS.md); I/O workers only pay off with cores to spare.
+ */
+function defaultIoThreads(): number {
+  const cores = navigator.hardwareConcurrency ?? 1;
+  return cores >= 8 ? 2 : 0;
+}
 
 async function start(msg: OwnerStart): Promise<void> {
   const config = new Config();
@@ -45,7 +56,14 @@ async function start(msg: OwnerStart): Promise<void> {
   log.notice(`Running mode=standalone, port=${port}.`);
   for (const hook of STARTUP_HOOKS) await hook(srv);
   log.notice("Server initialized");
-  if (port !== 0) listen(srv, port, config.get("bind").split(" "));
+  const binds = config.get("bind").split(" ");
+  let io = config.int("io-threads");
+  if (io < 0) io = defaultIoThreads();
+  config.setRaw("io-threads", String(io));
+  if (port !== 0) {
+    if (io === 0) listen(srv, port, binds);
+    else await new IoThreads(srv, io).start(port, binds);
+  }
   srv.tcpPort = port;
   srv.startCron();
   log.notice("Ready to accept connections tcp");

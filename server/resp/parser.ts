@@ -18,6 +18,35 @@ export interface ParserLimits {
 
 export class ProtocolError extends Error {}
 
+/** Where parsed requests go: argument by argument, as soon as each is complete. */
+export interface RequestSink {
+  /** A request of `argc` arguments starts. */
+  begin(argc: number): void;
+  /** One argument's bytes (valid only during the call). */
+  arg(buf: Uint8Array, start: number, end: number): void;
+  /** One argument of an inline request, already decoded. */
+  argStr(s: string): void;
+}
+
+/** The sink used by the owner: requests as arrays of byte strings. */
+export class StringRequests implements RequestSink {
+  out: string[][] = [];
+  private cur: string[] = [];
+  private need = 0;
+  begin(argc: number): void {
+    this.cur = [];
+    this.need = argc;
+  }
+  arg(buf: Uint8Array, start: number, end: number): void {
+    this.cur.push(bytesToStr(buf, start, end));
+    if (this.cur.length === this.need) this.out.push(this.cur);
+  }
+  argStr(s: string): void {
+    this.cur.push(s);
+    if (this.cur.length === this.need) this.out.push(this.cur);
+  }
+}
+
 const CR = 13, LF = 10;
 
 export class RespParser {
@@ -27,7 +56,7 @@ export class RespParser {
   // multibulk state
   private argc = 0; // remaining args of the current multibulk, 0 = between requests
   private bulkLen = -1; // length of the bulk being read, -1 = expecting a $ line
-  private args: string[] = [];
+  private collector = new StringRequests();
 
   constructor(public limits: ParserLimits = { maxBulkLen: 512 * 1024 * 1024 }) {}
 
@@ -58,10 +87,16 @@ export class RespParser {
   }
 
   /**
-   * Parse every complete request buffered, pushing each argv to `out`.
-   * Throws ProtocolError (after pushing the complete requests before it).
+   * Parse every complete request buffered, pushing each argv to `out` (or
+   * handing its arguments to a RequestSink as they complete). Throws
+   * ProtocolError after delivering the complete requests before it.
    */
-  parse(out: string[][]): void {
+  parse(out: string[][] | RequestSink): void {
+    let sink: RequestSink;
+    if (Array.isArray(out)) {
+      this.collector.out = out;
+      sink = this.collector;
+    } else sink = out;
     const buf = this.buf;
     let p = this.start;
     const end = this.end;
@@ -78,7 +113,10 @@ export class RespParser {
             const lineEnd = nl > p && buf[nl - 1] === CR ? nl - 1 : nl;
             const argv = splitInline(buf, p, lineEnd);
             p = nl + 1;
-            if (argv.length) out.push(argv);
+            if (argv.length) {
+              sink.begin(argv.length);
+              for (const a of argv) sink.argStr(a);
+            }
             continue;
           }
           const nl = findCRLF(buf, p, end);
@@ -97,7 +135,7 @@ export class RespParser {
           if (n <= 0) continue;
           this.argc = n;
           this.bulkLen = -1;
-          this.args = [];
+          sink.begin(n);
         }
         // inside a multibulk
         if (this.bulkLen < 0) {
@@ -125,13 +163,10 @@ export class RespParser {
           if (this.bulkLen + 2 > this.buf.length - (end - p)) this.reserve(p, this.bulkLen + 2);
           break;
         }
-        this.args.push(bytesToStr(buf, p, p + this.bulkLen));
+        sink.arg(buf, p, p + this.bulkLen);
         p += this.bulkLen + 2;
         this.bulkLen = -1;
-        if (--this.argc === 0) {
-          out.push(this.args);
-          this.args = [];
-        }
+        this.argc--;
       }
     } finally {
       if (this.buf === buf) this.start = p;
