@@ -30,8 +30,8 @@ export interface BlockedState {
   argv: string[];
   /** Called on timeout to write the timeout reply. */
   onTimeout: () => void;
-  /** Try to serve the client; true once it is served. */
-  tryServe: () => boolean;
+  /** Try to serve the client (from readyKey, the key that got data, when given); true once it is served. */
+  tryServe: (readyKey?: string) => boolean;
 }
 
 export class Client {
@@ -50,10 +50,12 @@ export class Client {
   multi: string[][] | null = null;
   multiError = false;
   /** Keys WATCHed: db index + key. */
-  watched: { db: number; key: string }[] = [];
+  watched: { db: number; key: string; expired?: boolean }[] = [];
   watchDirty = false;
   channels = new Set<string>();
   patterns = new Set<string>();
+  /** Shard channels (SSUBSCRIBE); they count for the pub/sub context too. */
+  shardChannels = new Set<string>();
   blocked: BlockedState | null = null;
   closing = false;
   /** Kind for CLIENT LIST flags / output-buffer class: normal, pubsub, replica, master. */
@@ -75,6 +77,6 @@ export class Client {
   ) {}
 
   get subscriptionCount(): number {
-    return this.channels.size + this.patterns.size;
+    return this.channels.size + this.patterns.size + this.shardChannels.size;
   }
 }

@@ -9,6 +9,7 @@ import { Database, type KeyspaceHooks } from "./db.ts";
 import { type CommandSpec, E, wrongArgs } from "../commands/spec.ts";
 import { lookupCommand } from "../commands/table.ts";
 import { PubSub } from "./pubsub.ts";
+import { errorReplies } from "../resp/writer.ts";
 import { globMatch } from "./glob.ts";
 
 export const REDIS_VERSION = "7.0.15";
@@ -112,6 +113,7 @@ export class Server implements KeyspaceHooks {
   configFile = "";
 
   constructor(public config: Config) {
+    errorReplies.hook = (msg) => this.countError(msg);
     const n = config.int("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Database(i, this));
     config.listeners.push((name, value) => {
@@ -163,6 +165,7 @@ export class Server implements KeyspaceHooks {
       return null;
     }
     const c = new Client(id ?? this.nextClientId++, this.dbs[0], sink, info);
+    log.verbose(`Accepted ${info.addr}`);
     c.authenticated = this.config.get("requirepass") === "";
     this.clients.set(c.id, c);
     return c;
@@ -184,7 +187,6 @@ export class Server implements KeyspaceHooks {
   protocolError(c: Client, msg: string): void {
     log.verbose(`Protocol error (${msg}) from client: ${this.clientDescription(c)}`);
     c.out.error(`ERR Protocol error: ${msg}`);
-    this.stats.errorReplies++;
     this.closeClient(c, true);
     this.flush();
   }
@@ -192,6 +194,7 @@ export class Server implements KeyspaceHooks {
   /** The connection is gone. */
   disconnect(c: Client): void {
     if (!this.clients.has(c.id)) return;
+    log.verbose("Client closed connection");
     this.freeClient(c);
   }
 
@@ -314,7 +317,7 @@ export class Server implements KeyspaceHooks {
   execute(c: Client, argv: string[]): void {
     this.cmdTime = Date.now();
     c.lastInteraction = this.cmdTime;
-    const skip = c.replyMode !== "on";
+    const before = c.replyMode;
     const mark = c.out.len;
     this.current = c;
     try {
@@ -324,11 +327,11 @@ export class Server implements KeyspaceHooks {
       c.out.error(`ERR internal error: ${(e as Error).message}`);
     }
     this.current = null;
-    if (skip) {
-      c.out.len = mark; // CLIENT REPLY OFF / SKIP: drop what this command replied
+    // CLIENT REPLY OFF / SKIP: drop what this command replied
+    if (before === "skip") {
+      c.out.len = mark;
       if (c.replyMode === "skip") c.replyMode = "on";
-    }
-    if (c.replyMode === "skip" && argv[0].toLowerCase() !== "client") c.replyMode = "on";
+    } else if (before === "off" && c.replyMode === "off") c.out.len = mark;
     if (c.out.len) this.pending.add(c);
     if (this.readyKeys.length) this.serveReadyKeys();
   }
@@ -349,8 +352,7 @@ export class Server implements KeyspaceHooks {
 
   /** An error reply, counted in errorstats. */
   replyError(c: Client, msg: string): void {
-    c.out.error(msg);
-    this.countError(msg);
+    c.out.error(msg); // counted by the writer's error hook
   }
 
   countError(msg: string): void {
@@ -597,8 +599,19 @@ export class Server implements KeyspaceHooks {
     tryServe: (readyKey?: string) => boolean,
     onTimeout: () => void,
   ) {
-    c.blocked = { keys, timeout: timeoutMs, argv: [], tryServe, onTimeout };
+    const state = { keys, timeout: timeoutMs, argv: [], tryServe, onTimeout };
+    c.blocked = state;
     this.blockedCount++;
+    if (timeoutMs > 0) {
+      // a timer per blocked client: the timeout reply comes on time, not at the next cron tick
+      setTimeout(() => {
+        if (c.blocked !== state) return;
+        this.cmdTime = Date.now();
+        this.unblock(c, true);
+        this.processQueue(c);
+        this.flush();
+      }, Math.max(0, timeoutMs - Date.now()));
+    }
     for (const key of keys) {
       const k = c.dbIndex + "\0" + key;
       let l = this.blockingKeys.get(k);

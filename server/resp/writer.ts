@@ -9,6 +9,9 @@ const NIL_ARRAY = enc.encode("*-1\r\n");
 const EMPTY_ARRAY = enc.encode("*0\r\n");
 const CRLF = enc.encode("\r\n");
 
+/** Called for every error reply written (the owner counts them for INFO). */
+export const errorReplies: { hook: ((msg: string) => void) | null } = { hook: null };
+
 export class ReplyWriter {
   buf: Uint8Array;
   len = 0;
@@ -66,6 +69,7 @@ export class ReplyWriter {
   /** An error reply; `msg` starts with its code ("ERR ...", "WRONGTYPE ..."). */
   error(msg: string): void {
     this.line(45, msg.replace(/[\r\n]/g, " "));
+    errorReplies.hook?.(msg);
   }
 
   int(n: number | bigint): void {
