@@ -128,9 +128,15 @@ async function spawn(cmd: string, args: string[], port: number, dir: string): Pr
   return sp;
 }
 
-/** Start our server with extra command-line args (defaults: no save points, a temp dir). */
+/**
+ * Start our server with extra command-line args (defaults: no save points, a
+ * temp dir). TEST_IO_THREADS=N in the environment runs every test server with
+ * --io-threads N (the test task runs the suite with 0 and with 2).
+ */
 export async function startServer(args: string[] = [], port = freePort()): Promise<ServerProc> {
   const dir = await Deno.makeTempDir({ prefix: "redis-ts-" });
+  const io = Deno.env.get("TEST_IO_THREADS");
+  if (io !== undefined && !args.includes("--io-threads")) args = [...args, "--io-threads", io];
   const full = [
     "run",
     "--allow-all",

@@ -24,7 +24,7 @@ function auth(c: Client, argv: string[], srv: Server): void {
     return;
   }
   if (checkPassword(srv, user, pass)) {
-    c.authenticated = true;
+    srv.setAuthenticated(c);
     c.out.ok();
   } else {
     srv.replyError(c, "WRONGPASS invalid username-password pair or user is disabled.");
@@ -57,7 +57,7 @@ function hello(c: Client, argv: string[], srv: Server): void {
         srv.replyError(c, "WRONGPASS invalid username-password pair or user is disabled.");
         return;
       }
-      c.authenticated = true;
+      srv.setAuthenticated(c);
       i += 2;
     } else if (opt === "setname" && more >= 1) {
       name = argv[++i];

@@ -734,6 +734,14 @@ export class Server implements KeyspaceHooks {
 
   // --- helpers ---------------------------------------------------------------
 
+  /** A client passed AUTH (the I/O side lifts its pre-auth request limits). */
+  setAuthenticated(c: Client): void {
+    if (c.authenticated) return;
+    c.authenticated = true;
+    for (const h of this.authHooks) h(c);
+  }
+  authHooks: ((c: Client) => void)[] = [];
+
   /** CONFIG RESETSTAT. */
   resetStats(): void {
     this.stats = newStats();

@@ -26,6 +26,8 @@ export const Out = {
   CLOSE: 2,
   /** msgpackr control message for the whole worker (client id 0). */
   CONTROL: 3,
+  /** The client authenticated: lift the pre-AUTH request size limits. */
+  AUTHED: 4,
 } as const;
 
 /** RequestSink that encodes requests into the compact stream (I/O worker side). */

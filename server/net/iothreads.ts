@@ -80,6 +80,9 @@ class RemoteSink implements ClientSink {
   pendingBytes(): number {
     return this.backlog;
   }
+  authed(): void {
+    this.link.send(Out.AUTHED, this.id, null);
+  }
 }
 
 interface Remote {
@@ -92,6 +95,7 @@ export class IoThreads {
   links: WorkerLink[] = [];
   ownerBell = new Doorbell();
   ids = new Int32Array(new SharedArrayBuffer(4));
+  flags = new Int32Array(new SharedArrayBuffer(4));
   private remotes = new Map<number, Remote>();
   private yieldChannel = new MessageChannel();
   private yieldResolve: (() => void) | null = null;
@@ -101,6 +105,14 @@ export class IoThreads {
     this.yieldChannel.port1.onmessage = () => this.yieldResolve?.();
     srv.afterFlush.push(() => {
       for (const l of this.links) l.publish();
+    });
+    const passwordFlag = () =>
+      Atomics.store(this.flags, 0, srv.config.get("requirepass") === "" ? 0 : 1);
+    passwordFlag();
+    srv.config.listeners.push((name) => name === "requirepass" && passwordFlag());
+    srv.authHooks.push((c) => {
+      const r = this.remotes.get(c.id);
+      if (r) r.sink.authed();
     });
   }
 
@@ -136,6 +148,7 @@ export class IoThreads {
         ownerBell: this.ownerBell.sab,
         myBell: link.bell.sab,
         ids: this.ids.buffer as SharedArrayBuffer,
+        flags: this.flags.buffer as SharedArrayBuffer,
         maxBulkLen: this.srv.config.int("proto-max-bulk-len"),
         queryBufferLimit: this.srv.config.int("client-query-buffer-limit"),
       };

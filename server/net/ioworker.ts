@@ -20,6 +20,8 @@ export interface IoWorkerStart {
   ownerBell: SharedArrayBuffer;
   myBell: SharedArrayBuffer;
   ids: SharedArrayBuffer;
+  /** Int32 [0]: 1 while a password is required (set by the owner). */
+  flags: SharedArrayBuffer;
   maxBulkLen: number;
   queryBufferLimit: number;
 }
@@ -38,6 +40,7 @@ interface Conn {
 
 let toOwner: Ring, fromOwner: Ring, ownerBell: Doorbell, myBell: Doorbell;
 let ids: Int32Array;
+let flags: Int32Array;
 const conns = new Map<number, Conn>();
 const spaceWaiters: (() => void)[] = [];
 let cfg: IoWorkerStart;
@@ -79,7 +82,13 @@ async function serve(conn: Deno.Conn): Promise<void> {
   try {
     (conn as Deno.TcpConn).setNoDelay?.(true);
   } catch { /* not TCP */ }
-  const c: Conn = { id, conn, sink, reported: 0, unauthenticated: false };
+  const c: Conn = {
+    id,
+    conn,
+    sink,
+    reported: 0,
+    unauthenticated: Atomics.load(flags, 0) === 1,
+  };
   conns.set(id, c);
   await send(
     In.CONNECT,
@@ -95,6 +104,7 @@ async function serve(conn: Deno.Conn): Promise<void> {
       const n = await conn.read(buf);
       if (n === null || sink.closed) break;
       parser.feed(buf.subarray(0, n));
+      parser.limits.unauthenticated = c.unauthenticated;
       enc.reset();
       let err: string | null = null;
       try {
@@ -104,17 +114,14 @@ async function serve(conn: Deno.Conn): Promise<void> {
         err = e.message;
       }
       if (enc.len) await send(In.DATA, id, enc.buf, 0, enc.len);
-      if (err !== null) {
-        await send(In.PROTOCOL_ERROR, id, new TextEncoder().encode(err));
+      if (err !== null || parser.pending > cfg.queryBufferLimit) {
+        // the owner replies (or not) and sends CLOSE; the connection stays mapped until then
+        const msg = err ?? "\0query buffer limit";
+        await send(In.PROTOCOL_ERROR, id, new TextEncoder().encode(msg));
         publish();
-        break;
+        return;
       }
       publish();
-      if (parser.pending > cfg.queryBufferLimit) {
-        await send(In.PROTOCOL_ERROR, id, new TextEncoder().encode("\0query buffer limit"));
-        publish();
-        break;
-      }
       if (sink.pendingBytes() >= 4 * 1024 * 1024) await sink.drained();
     }
   } catch { /* reset by peer */ }
@@ -145,6 +152,9 @@ async function replyLoop(): Promise<void> {
         touched.add(c);
       } else if (type === Out.CLOSE) {
         c.sink.close();
+        conns.delete(id);
+      } else if (type === Out.AUTHED) {
+        c.unauthenticated = false;
       }
     });
     for (const c of touched) reportBacklog(c);
@@ -169,6 +179,7 @@ self.onmessage = (e: MessageEvent<IoWorkerStart>) => {
   ownerBell = new Doorbell(cfg.ownerBell);
   myBell = new Doorbell(cfg.myBell);
   ids = new Int32Array(cfg.ids);
+  flags = new Int32Array(cfg.flags);
   const listeners: Deno.Listener[] = [];
   for (let b of cfg.binds) {
     const optional = b.startsWith("-");
