@@ -7,7 +7,7 @@
 //
 //   deno task bench:compare [--rounds 2] [--requests 50000] [--quick]
 import { parseArgs } from "node:util";
-import { freePort, run, type ServerProc, startRealRedis, startServer } from "../tests/helpers.ts";
+import { run, type ServerProc, startRealRedis, startServer } from "../tests/helpers.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -100,17 +100,15 @@ const cpu = new Map<Key, number[]>();
 const add = (m: Map<Key, number[]>, k: Key, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
 
 for (const ct of contenders) ct.proc = await ct.start();
-const pidOf = async (ct: Contender) => {
-  // the server's own pid: the child process we spawned
-  return ct.proc!.proc.pid;
-};
+/** The server's own pid: the child process we spawned. */
+const pidOf = (ct: Contender) => ct.proc!.proc.pid;
 
 try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const sc of SCENARIOS) {
       for (const test of TESTS) {
         for (const ct of contenders) {
-          const pid = await pidOf(ct);
+          const pid = pidOf(ct);
           const before = cpuSeconds(pid);
           const r = await benchOne(ct.proc!.port, test, sc.c, sc.P);
           const used = cpuSeconds(pid) - before;
@@ -141,7 +139,7 @@ try {
       "32",
     ]);
     const dbsize = (await run("redis-cli", ["-p", String(ct.proc!.port), "dbsize"])).stdout.trim();
-    rss.set(ct.name, rssBytes(await pidOf(ct)));
+    rss.set(ct.name, rssBytes(pidOf(ct)));
     console.log(
       `${ct.name}: dbsize ${dbsize}, rss ${(rss.get(ct.name)! / 1048576).toFixed(1)} MiB`,
     );
@@ -217,5 +215,3 @@ async function writeResults(rss: Map<string, number>): Promise<void> {
   await Deno.writeTextFile(values.out!, text + notes);
   console.log(text);
 }
-
-void freePort;
