@@ -13,6 +13,7 @@ import { zsetCommands } from "./zsets.ts";
 import { transactionCommands } from "./transactions.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { debugCommands } from "./debug.ts";
+import { persistenceCommands } from "./persistence.ts";
 
 export const FAMILIES: CommandSpec[][] = [
   connectionCommands,
@@ -28,4 +29,5 @@ export const FAMILIES: CommandSpec[][] = [
   transactionCommands,
   pubsubCommands,
   debugCommands,
+  persistenceCommands,
 ];

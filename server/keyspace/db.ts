@@ -12,9 +12,19 @@ export interface RedisObject {
   readonly type: "string" | "list" | "hash" | "set" | "zset" | "stream";
   /** OBJECT ENCODING's answer, by Redis's thresholds. */
   encoding(): string;
+  /**
+   * A deep copy (COPY). Every collection type implements it; strings are
+   * immutable JS strings and need none.
+   */
+  clone?(): RedisObject;
 }
 
 export type Value = string | RedisObject;
+
+/** What a database tells the key-order index (keyorder.ts) about new keys. */
+export interface KeyOrderSink {
+  added(key: string): void;
+}
 
 export function typeName(v: Value): string {
   return typeof v === "string" ? "string" : v.type;
@@ -37,6 +47,17 @@ export class Database {
   expires = new Map<string, number>();
   private heapWhen: number[] = [];
   private heapKey: string[] = [];
+  /**
+   * Insertion-order index of the keys for SCAN and RANDOMKEY, built on their
+   * first use (keyorder.ts). Every new key must reach it: insert through
+   * set()/replace(), never dict.set() directly.
+   */
+  keyOrder: KeyOrderSink | null = null;
+  /**
+   * Called before an expired key is deleted, while a snapshot is being
+   * written (persistence/snapshot.ts writes the key out first).
+   */
+  beforeExpire: ((db: Database, key: string) => void) | null = null;
 
   constructor(public id: number, public hooks: KeyspaceHooks) {}
 
@@ -58,6 +79,7 @@ export class Database {
     const when = this.expires.get(key);
     if (when === undefined || when > this.hooks.now()) return false;
     if (this.hooks.isReplica()) return true;
+    if (this.beforeExpire !== null) this.beforeExpire(this, key);
     this.dict.delete(key);
     this.expires.delete(key);
     this.hooks.keyExpired(this, key);
@@ -79,14 +101,24 @@ export class Database {
 
   /** Add or overwrite; clears the TTL unless keepTtl. Signals modification. */
   set(key: string, value: Value, keepTtl = false): void {
-    this.dict.set(key, value);
+    const ko = this.keyOrder;
+    if (ko !== null) {
+      const n = this.dict.size;
+      this.dict.set(key, value);
+      if (this.dict.size !== n) ko.added(key);
+    } else this.dict.set(key, value);
     if (!keepTtl && this.expires.size) this.expires.delete(key);
     this.hooks.keyModified(this, key);
   }
 
   /** Replace the value of an existing key in place (TTL kept). */
   replace(key: string, value: Value): void {
-    this.dict.set(key, value);
+    const ko = this.keyOrder;
+    if (ko !== null) {
+      const n = this.dict.size;
+      this.dict.set(key, value);
+      if (this.dict.size !== n) ko.added(key);
+    } else this.dict.set(key, value);
     this.hooks.keyModified(this, key);
   }
 
@@ -111,10 +143,12 @@ export class Database {
   }
 
   clear(): void {
+    // fresh Maps, never .clear(): a snapshot being written still walks the old ones
     this.dict = new Map();
     this.expires = new Map();
     this.heapWhen = [];
     this.heapKey = [];
+    this.keyOrder = null;
   }
 
   /** SWAPDB: exchange contents with another database (ids stay). */
@@ -123,6 +157,7 @@ export class Database {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.heapWhen, other.heapWhen] = [other.heapWhen, this.heapWhen];
     [this.heapKey, other.heapKey] = [other.heapKey, this.heapKey];
+    [this.keyOrder, other.keyOrder] = [other.keyOrder, this.keyOrder];
   }
 
   /** A uniformly random live key (O(1) expected when the dict is dense). */

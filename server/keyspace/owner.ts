@@ -88,6 +88,8 @@ export class Server implements KeyspaceHooks {
   pauseEnd = 0;
   pauseAll = false;
   private pausedClients = new Set<Client>();
+  /** Clients whose pipeline waits for their output to drain. */
+  private outputWaiters = new Set<Client>();
   activeExpireEnabled = true;
   propagationTargets: PropagationTarget[] = [];
   /** Role as seen by expiry and read-only checks; replication sets it. */
@@ -284,6 +286,14 @@ export class Server implements KeyspaceHooks {
         this.pausedClients.add(c);
         return;
       }
+      if (c.out.len + c.sink.pendingBytes() > OUTPUT_PAUSE_BYTES) {
+        // the client is not reading its replies fast enough: stop executing its
+        // pipeline until the socket drains (checked by the cron), so a client
+        // pipelining big reads cannot make the server buffer without bound
+        this.pending.add(c);
+        this.outputWaiters.add(c);
+        return;
+      }
       const argv = c.queue.shift()!;
       this.execute(c, argv);
     }
@@ -437,8 +447,15 @@ export class Server implements KeyspaceHooks {
   /** Replication may set a check for min-replicas-to-write (returns an error or null). */
   minReplicasCheck: (() => string | null) | null = null;
 
+  /**
+   * Set while a snapshot is being written (persistence/snapshot.ts): runs
+   * before every command so the keys it may change are written out first.
+   */
+  beforeCommand: ((c: Client, spec: CommandSpec, argv: string[]) => void) | null = null;
+
   /** Run a command's handler, with stats and propagation. */
   call(c: Client, spec: CommandSpec, argv: string[]): void {
+    if (this.beforeCommand !== null) this.beforeCommand(c, spec, argv);
     const dirtyBefore = this.dirty;
     const errBefore = this.stats.errorReplies;
     const t0 = performance.now();
@@ -530,6 +547,7 @@ export class Server implements KeyspaceHooks {
 
   /** A watched key was written: the watcher's EXEC fails, unless only an already-expired key went away. */
   private touchWatcher(c: Client, db: Database, key: string): void {
+    if (c.watchDirty) return; // (the EXEC fails already: nothing to look up)
     const e = c.watched.find((w) => w.db === db.id && w.key === key);
     if (e?.expired && !db.dict.has(key)) {
       e.expired = false;
@@ -572,6 +590,7 @@ export class Server implements KeyspaceHooks {
       const inOther = other !== undefined && other.dict.has(key);
       if (!inEmptied && !inOther) continue;
       for (const c of s) {
+        if (c.watchDirty) continue;
         const e = c.watched.find((w) => w.db === db && w.key === key);
         if (e?.expired) {
           // an expired key deleted is no change; one replaced by an expired key neither
@@ -723,6 +742,14 @@ export class Server implements KeyspaceHooks {
       }
     }
     if (this.pauseEnd && now >= this.pauseEnd) this.unpause();
+    // (a copy: processQueue may add the client back, and a Set's iteration would revisit it)
+    for (const c of [...this.outputWaiters]) {
+      if (c.closing) this.outputWaiters.delete(c);
+      else if (c.sink.pendingBytes() < OUTPUT_PAUSE_BYTES / 2) {
+        this.outputWaiters.delete(c);
+        this.processQueue(c);
+      }
+    }
     for (const h of this.cronHooks) h();
     this.flush();
   }
@@ -790,6 +817,9 @@ export class Server implements KeyspaceHooks {
     return true;
   }
 }
+
+/** Stop running a client's pipeline while this much of its output is unsent. */
+const OUTPUT_PAUSE_BYTES = 32 * 1024 * 1024;
 
 const ALLOWED_IN_PUBSUB = new Set([
   "subscribe",
