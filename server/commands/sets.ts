@@ -155,12 +155,8 @@ function spop(c: Client, argv: string[], srv: Server): void {
   }
   srv.signalModified(c.db, key);
   srv.dirty += count;
-  // Redis 7.0 propagates one SREM per member, in MULTI/EXEC when several
-  // (inside EXEC the transaction's own MULTI/EXEC already wraps them)
-  if (props.length > 1 && !srv.inExec) {
-    props.unshift(["MULTI"]);
-    props.push(["EXEC"]);
-  }
+  // Redis 7.0 propagates one SREM per member; Server.call wraps a command's
+  // several propagated writes in MULTI/EXEC
   srv.rewritePropagation(...props);
 }
 

@@ -44,6 +44,8 @@ export interface CommandSpec {
   complexity?: string;
   handler?: Handler;
   subcommands?: CommandSpec[];
+  /** Derived when the table is built: flags includes "write". */
+  isWrite?: boolean;
 }
 
 /** Keys of a command by its declaration. */

@@ -26,7 +26,11 @@ export function commandTable(): Map<string, CommandSpec> {
         if (name === "") continue;
       }
       t.set(name, spec);
-      for (const sub of spec.subcommands ?? []) t.set(sub.name, sub);
+      spec.isWrite = spec.flags.includes("write");
+      for (const sub of spec.subcommands ?? []) {
+        sub.isWrite = sub.flags.includes("write");
+        t.set(sub.name, sub);
+      }
     }
   }
   return table = t;

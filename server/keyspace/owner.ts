@@ -410,7 +410,7 @@ export class Server implements KeyspaceHooks {
       this.reject(c, spec, "NOAUTH Authentication required.");
       return;
     }
-    const isWrite = flags.includes("write");
+    const isWrite = spec.isWrite!;
     if (c.resp === 2 && c.subscriptionCount > 0 && !ALLOWED_IN_PUBSUB.has(spec.name)) {
       this.reject(
         c,
@@ -458,26 +458,29 @@ export class Server implements KeyspaceHooks {
     if (this.beforeCommand !== null) this.beforeCommand(c, spec, argv);
     const dirtyBefore = this.dirty;
     const errBefore = this.stats.errorReplies;
+    // Everything one command propagates (a lazily expired key's DEL, several
+    // SREMs, ...) leaves as one unit: wrapped in MULTI/EXEC when more than one
+    const batch = this.propagationTargets.length > 0;
+    if (batch) this.beginPropagationBatch();
     const t0 = performance.now();
     this.propagateOverride = null;
-    const handler = spec.handler!;
     c.lastCommand = spec.name;
-    handler(c, argv, this);
+    spec.handler!(c, argv, this);
     const st = this.statFor(spec.name);
     st.calls++;
     st.usec += (performance.now() - t0) * 1000;
     this.stats.commands++;
     if (this.stats.errorReplies !== errBefore) st.failed++;
+    // commands from our master are streamed on verbatim by replication
     if (this.dirty !== dirtyBefore && c.kind !== "master") {
       const rewrite = this.propagateOverride as string[][] | null;
       if (rewrite) { for (const a of rewrite) this.propagate(c.dbIndex, a); }
-      else if (spec.flags.includes("write") || spec.flags.includes("may_replicate")) {
+      else if (spec.isWrite || spec.flags.includes("may_replicate")) {
         this.propagate(c.dbIndex, argv);
       }
-    } else if (this.dirty !== dirtyBefore && c.kind === "master") {
-      // commands from our master are streamed on verbatim by replication
     }
     this.propagateOverride = null;
+    if (batch) this.endPropagationBatch();
   }
 
   /** Set by a command to propagate these commands instead of its argv. */

@@ -54,8 +54,8 @@ async function start(msg: OwnerStart): Promise<void> {
   srv.onExit = (code) => self.postMessage({ type: "exit", code } satisfies OwnerMessage);
   const port = config.int("port");
   log.notice(`Running mode=standalone, port=${port}.`);
-  for (const hook of STARTUP_HOOKS) await hook(srv);
   log.notice("Server initialized");
+  for (const hook of STARTUP_HOOKS) await hook(srv);
   const binds = config.get("bind").split(" ");
   let io = config.int("io-threads");
   if (io < 0) io = defaultIoThreads();
