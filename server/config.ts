@@ -12,8 +12,15 @@ export interface Directive {
   default: string;
   /** Can CONFIG SET change it at run time? */
   mutable: boolean;
-  min?: number;
-  max?: number;
+  /** Inclusive bounds of int and memory directives (bigint past 2^53). */
+  min?: number | bigint;
+  max?: number | bigint;
+  /** Accepted values are then clamped into this range (hz: 0..INT_MAX, kept in 1..500). */
+  clamp?: [number, number];
+  /** Memory directive read as an unsigned 64-bit value (maxmemory). */
+  unsigned?: boolean;
+  /** Refused by CONFIG SET unless enable-protected-configs allows it. */
+  protected?: boolean;
   values?: string[];
   /** Number of arguments for special directives (-n = at least n). */
   argc?: number;
@@ -25,10 +32,20 @@ export interface Directive {
   sensitive?: boolean;
 }
 
+const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
-const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+const UINT_MAX = 4294967295;
+const LLONG_MAX = 9223372036854775807n;
+const ULLONG_MAX = 18446744073709551615n;
+const TWO_64 = 1n << 64n;
 
-function int(name: string, def: number, min: number, max: number, mutable = true): Directive {
+function int(
+  name: string,
+  def: number,
+  min: number | bigint,
+  max: number | bigint,
+  mutable = true,
+): Directive {
   return { name, type: "int", default: String(def), mutable, min, max };
 }
 function bool(name: string, def: boolean, mutable = true, aliases?: string[]): Directive {
@@ -40,8 +57,8 @@ function str(name: string, def: string, mutable = true): Directive {
 function enm(name: string, def: string, values: string[], mutable = true): Directive {
   return { name, type: "enum", default: def, values, mutable };
 }
-function mem(name: string, def: number, mutable = true, max = LLONG_MAX): Directive {
-  return { name, type: "memory", default: String(def), mutable, min: 0, max };
+function mem(name: string, def: number, min: number = 0, max: bigint = LLONG_MAX): Directive {
+  return { name, type: "memory", default: String(def), mutable: true, min, max };
 }
 
 function normalizeSave(args: string[]): string | { error: string } {
@@ -114,8 +131,8 @@ export const DIRECTIVES: Directive[] = [
   str("masterauth", ""),
   str("masteruser", ""),
   int("databases", 16, 1, INT_MAX, false),
-  str("dir", ""),
-  str("dbfilename", "dump.rdb"),
+  { ...str("dir", ""), protected: true },
+  { ...str("dbfilename", "dump.rdb"), protected: true },
   {
     name: "save",
     type: "special",
@@ -127,7 +144,7 @@ export const DIRECTIVES: Directive[] = [
   bool("appendonly", false),
   str("appendfilename", "appendonly.aof", false),
   str("appenddirname", "appendonlydir", false),
-  enm("appendfsync", "everysec", ["always", "everysec", "no"]),
+  enm("appendfsync", "everysec", ["everysec", "always", "no"]),
   bool("daemonize", false, false),
   str("pidfile", "", false),
   str("logfile", "", false),
@@ -135,8 +152,8 @@ export const DIRECTIVES: Directive[] = [
   int("timeout", 0, 0, INT_MAX),
   int("tcp-keepalive", 300, 0, INT_MAX),
   int("tcp-backlog", 511, 0, INT_MAX, false),
-  int("maxclients", 10000, 1, INT_MAX),
-  mem("maxmemory", 0),
+  int("maxclients", 10000, 1, UINT_MAX),
+  { ...mem("maxmemory", 0, 0, ULLONG_MAX), unsigned: true },
   enm("maxmemory-policy", "noeviction", [
     "volatile-lru",
     "volatile-lfu",
@@ -147,7 +164,7 @@ export const DIRECTIVES: Directive[] = [
     "allkeys-random",
     "noeviction",
   ]),
-  int("maxmemory-samples", 5, 1, 64),
+  int("maxmemory-samples", 5, 1, INT_MAX),
   {
     name: "replicaof",
     aliases: ["slaveof"],
@@ -164,24 +181,24 @@ export const DIRECTIVES: Directive[] = [
     aliases: ["slave-priority"],
   },
   bool("replica-announced", true),
-  str("replica-announce-ip", ""),
+  { ...str("replica-announce-ip", ""), aliases: ["slave-announce-ip"] },
   { ...int("replica-announce-port", 0, 0, 65535), aliases: ["slave-announce-port"] },
   bool("replica-lazy-flush", false, true, ["slave-lazy-flush"]),
-  mem("repl-backlog-size", 1024 * 1024),
-  int("repl-backlog-ttl", 3600, 0, INT_MAX),
+  mem("repl-backlog-size", 1024 * 1024, 1),
+  int("repl-backlog-ttl", 3600, 0, LLONG_MAX),
   bool("repl-diskless-sync", true),
   int("repl-diskless-sync-delay", 5, 0, INT_MAX),
   int("repl-diskless-sync-max-replicas", 0, 0, INT_MAX),
   enm("repl-diskless-load", "disabled", ["disabled", "on-empty-db", "swapdb"]),
   int("repl-timeout", 60, 1, INT_MAX),
-  int("repl-ping-replica-period", 10, 1, INT_MAX),
+  { ...int("repl-ping-replica-period", 10, 1, INT_MAX), aliases: ["repl-ping-slave-period"] },
   bool("repl-disable-tcp-nodelay", false),
   { ...int("min-replicas-to-write", 0, 0, INT_MAX), aliases: ["min-slaves-to-write"] },
   { ...int("min-replicas-max-lag", 10, 0, INT_MAX), aliases: ["min-slaves-max-lag"] },
   int("io-threads", -1, -1, 128, false),
   bool("io-threads-do-reads", false, false),
-  mem("proto-max-bulk-len", 512 * 1024 * 1024),
-  mem("client-query-buffer-limit", 1024 * 1024 * 1024),
+  mem("proto-max-bulk-len", 512 * 1024 * 1024, 1024 * 1024),
+  mem("client-query-buffer-limit", 1024 * 1024 * 1024, 1024 * 1024),
   {
     name: "client-output-buffer-limit",
     type: "special",
@@ -190,10 +207,10 @@ export const DIRECTIVES: Directive[] = [
     argc: -4,
     normalize: normalizeObuf,
   },
-  int("hz", 10, 1, 500),
+  { ...int("hz", 10, 0, INT_MAX), clamp: [1, 500] },
   bool("dynamic-hz", true),
   bool("rdbcompression", true),
-  bool("rdbchecksum", true),
+  bool("rdbchecksum", true, false),
   bool("rdb-del-sync-files", false),
   bool("stop-writes-on-bgsave-error", true),
   bool("lazyfree-lazy-eviction", false),
@@ -240,19 +257,15 @@ export const DIRECTIVES: Directive[] = [
   mem("auto-aof-rewrite-min-size", 64 * 1024 * 1024),
   { ...int("hash-max-listpack-entries", 512, 0, LLONG_MAX), aliases: ["hash-max-ziplist-entries"] },
   { ...mem("hash-max-listpack-value", 64), aliases: ["hash-max-ziplist-value"] },
-  int("list-max-listpack-size", -2, -5, LLONG_MAX),
-  int("list-max-ziplist-size", -2, -5, LLONG_MAX),
+  { ...int("list-max-listpack-size", -2, INT_MIN, INT_MAX), aliases: ["list-max-ziplist-size"] },
   int("list-compress-depth", 0, 0, INT_MAX),
   int("set-max-intset-entries", 512, 0, LLONG_MAX),
-  int("zset-max-listpack-entries", 128, 0, LLONG_MAX),
-  mem("zset-max-listpack-value", 64),
-  int("zset-max-ziplist-entries", 128, 0, LLONG_MAX),
-  mem("zset-max-ziplist-value", 64),
+  { ...int("zset-max-listpack-entries", 128, 0, LLONG_MAX), aliases: ["zset-max-ziplist-entries"] },
+  { ...mem("zset-max-listpack-value", 64), aliases: ["zset-max-ziplist-value"] },
   mem("hll-sparse-max-bytes", 3000),
-  int("stream-node-max-bytes", 4096, 0, LLONG_MAX),
+  mem("stream-node-max-bytes", 4096),
   int("stream-node-max-entries", 100, 0, LLONG_MAX),
   bool("jemalloc-bg-thread", true),
-  bool("lazyfree-lazy-user-flush", false),
   enm("oom-score-adj", "no", ["no", "yes", "relative", "absolute"]),
   str("oom-score-adj-values", "0 200 800"),
   bool("disable-thp", true, false),
@@ -266,7 +279,7 @@ export const DIRECTIVES: Directive[] = [
   enm("enable-protected-configs", "no", ["no", "yes", "local"], false),
   enm("enable-debug-command", "no", ["no", "yes", "local"], false),
   enm("enable-module-command", "no", ["no", "yes", "local"], false),
-  int("port-tls", 0, 0, 65535, false),
+  int("tls-port", 0, 0, 65535, false),
   { name: "include", type: "special", default: "", mutable: false, argc: 1, sensitive: true },
   {
     name: "rename-command",
@@ -313,6 +326,39 @@ export function parseMemory(s: string): number | null {
   return Number(m[1]) * units[(m[2] ?? "b").toLowerCase()];
 }
 
+/** A signed 64-bit integer as Redis's string2ll reads it (no '+', no leading zeros); else null. */
+function parseInt64(s: string): bigint | null {
+  if (!/^(?:0|-?[1-9][0-9]*)$/.test(s) || s.length > 20) return null;
+  const n = BigInt(s);
+  return n > LLONG_MAX || n < -LLONG_MAX - 1n ? null : n;
+}
+
+const MEMORY_UNITS: Record<string, bigint> = {
+  "": 1n,
+  b: 1n,
+  k: 1000n,
+  kb: 1024n,
+  m: 1000n * 1000n,
+  mb: 1024n * 1024n,
+  g: 1000n * 1000n * 1000n,
+  gb: 1024n * 1024n * 1024n,
+};
+
+/**
+ * A memory directive's value as Redis's memtoull reads it: digits and an
+ * optional unit (b k kb m mb g gb, any case); too many digits saturate at
+ * 2^64-1 and the unit multiplies modulo 2^64, as C's unsigned arithmetic.
+ */
+function parseMemoryValue(s: string): bigint | null {
+  const m = /^([0-9]+)([a-z]*)$/i.exec(s);
+  if (!m) return null;
+  const mul = MEMORY_UNITS[m[2].toLowerCase()];
+  if (mul === undefined) return null;
+  let n = BigInt(m[1]);
+  if (n > ULLONG_MAX) n = ULLONG_MAX;
+  return (n * mul) % TWO_64;
+}
+
 export class ConfigError extends Error {}
 
 /** Check and normalise a value for a directive; throws ConfigError with Redis's reason. */
@@ -325,18 +371,23 @@ export function normalizeValue(d: Directive, args: string[]): string {
     }
     case "int":
     case "memory": {
-      let n: number | null;
-      if (d.type === "memory") n = parseMemory(args[0]);
-      else n = /^-?\d+$/.test(args[0]) ? Number(args[0]) : null;
-      if (n === null || !Number.isSafeInteger(n)) {
-        throw new ConfigError(
-          d.type === "memory"
-            ? "argument must be a memory value"
-            : "argument couldn't be parsed into an integer",
-        );
+      let n: bigint | null;
+      if (d.type === "memory") {
+        n = parseMemoryValue(args[0]);
+        if (n === null) throw new ConfigError("argument must be a memory value");
+        // a signed directive reads the unsigned result as two's complement
+        if (!d.unsigned && n > LLONG_MAX) n -= TWO_64;
+      } else {
+        n = parseInt64(args[0]);
+        if (n === null) throw new ConfigError("argument couldn't be parsed into an integer");
       }
-      if (n < (d.min ?? -Infinity) || n > (d.max ?? Infinity)) {
-        throw new ConfigError(`argument must be between ${d.min} and ${d.max} inclusive`);
+      const min = BigInt(d.min ?? -LLONG_MAX - 1n), max = BigInt(d.max ?? LLONG_MAX);
+      if (n < min || n > max) {
+        throw new ConfigError(`argument must be between ${min} and ${max} inclusive`);
+      }
+      if (d.clamp) {
+        if (n < BigInt(d.clamp[0])) n = BigInt(d.clamp[0]);
+        if (n > BigInt(d.clamp[1])) n = BigInt(d.clamp[1]);
       }
       return String(n);
     }
@@ -410,10 +461,22 @@ export class Config {
       for (const name of [d.name, ...(d.aliases ?? [])]) {
         if (seen.has(name) || !glob(pattern, name)) continue;
         seen.add(name);
-        out.push([name, this.values.get(d.name)!]);
+        out.push([
+          name,
+          d.name === "dir" ? workingDir(this.values.get(d.name)!) : this.values.get(d.name)!,
+        ]);
       }
     }
     return out;
+  }
+}
+
+/** What CONFIG GET dir shows: as Redis, the process's working directory. */
+function workingDir(fallback: string): string {
+  try {
+    return Deno.cwd();
+  } catch {
+    return fallback;
   }
 }
 

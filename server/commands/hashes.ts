@@ -19,7 +19,7 @@ import {
   typedValue,
   wrongArgs,
 } from "./spec.ts";
-import { addLongDouble, formatLongDouble, type LongDouble, parseLongDouble } from "./longdouble.ts";
+import { addLongDouble, formatLongDouble, LD_ZERO, parseLongDouble } from "./longdouble.ts";
 
 // --- configuration ---------------------------------------------------------
 
@@ -352,8 +352,6 @@ function hincrby(c: Client, argv: string[], srv: Server): void {
   srv.dirty++;
   c.out.int(result);
 }
-
-const LD_ZERO: LongDouble = { neg: false, m: 0n, e: 0, inf: false };
 
 function hincrbyfloat(c: Client, argv: string[], srv: Server): void {
   const incr = parseLongDouble(argv[3]);

@@ -5,9 +5,9 @@
 // A string value is a plain JS byte string in the database. Integers are kept
 // as their decimal text; INCR works on numbers while they stay exact and
 // falls back to BigInt near the 64-bit limits. INCRBYFLOAT does its
-// arithmetic the way Redis does on this machine (C `long double`: x87
-// 80-bit extended precision on x86-64, IEEE quad elsewhere), emulated exactly
-// with BigInt, so that replies and stored values match byte for byte.
+// arithmetic the way Redis does on this machine (C `long double`, emulated
+// exactly in longdouble.ts), so that replies and stored values match byte
+// for byte.
 import type { Client } from "../keyspace/client.ts";
 import type { Server } from "../keyspace/owner.ts";
 import {
@@ -19,6 +19,13 @@ import {
   parseInteger,
   wrongArgs,
 } from "./spec.ts";
+import {
+  addLongDouble,
+  formatLongDouble,
+  LD_ZERO,
+  type LongDouble,
+  parseLongDouble,
+} from "./longdouble.ts";
 
 // --- shared helpers -------------------------------------------------------------
 
@@ -563,150 +570,7 @@ function decrbyCommand(c: Client, argv: string[], srv: Server): void {
   else incrDecr(c, srv, argv[1], -n);
 }
 
-// --- INCRBYFLOAT: C long double, emulated exactly ------------------------------------
-//
-// A value is sign * m * 2^e with m a non-negative bigint of at most LD_P bits.
-// Rounding is to nearest, ties to even, with gradual underflow, as the FPU
-// and strtold do.
-
-/** Significand bits of long double: 64 (x87 extended) on x86, 113 (quad) elsewhere. */
-const LD_P = Deno.build.arch === "x86_64" ? 64 : 113;
-/** Largest exponent of a long double's leading bit (both formats: 15-bit exponent). */
-const LD_EMAX = 16383;
-/** Exponent of the least significant bit of the smallest subnormal. */
-const LD_LSB_MIN = -16382 - (LD_P - 1);
-
-interface LongDouble {
-  neg: boolean;
-  m: bigint;
-  e: number;
-  inf: boolean;
-}
-
-const LD_ZERO: LongDouble = { neg: false, m: 0n, e: 0, inf: false };
-
-function bitLength(m: bigint): number {
-  return m === 0n ? 0 : m.toString(2).length;
-}
-
-/** Round sign * m * 2^e to a long double ("inf" on overflow). */
-function ldRound(neg: boolean, m: bigint, e: number): LongDouble {
-  if (m === 0n) return { neg, m: 0n, e: 0, inf: false };
-  let top = e + bitLength(m) - 1;
-  const lsb = Math.max(top - LD_P + 1, LD_LSB_MIN);
-  if (e < lsb) {
-    const s = BigInt(lsb - e);
-    let q = m >> s;
-    const r = m - (q << s);
-    const half = 1n << (s - 1n);
-    if (r > half || (r === half && (q & 1n) === 1n)) q++;
-    m = q;
-    e = lsb;
-    if (m === 0n) return { neg, m: 0n, e: 0, inf: false };
-    top = e + bitLength(m) - 1;
-  }
-  if (top > LD_EMAX) return { neg, m: 0n, e: 0, inf: true };
-  return { neg, m, e, inf: false };
-}
-
-/**
- * strtold as Redis's string2ld uses it: the whole string (all of its bytes) must be a number
- * (no leading space, nothing after it), overflow and underflow to zero are
- * errors, NaN is an error. Returns null when not a valid float.
- */
-function parseLongDouble(str: string): LongDouble | null {
-  if (str.length === 0 || str.length >= 5 * 1024) return null;
-  const s = str; // (a NUL anywhere fails the patterns below, as in Redis)
-  const c0 = s.charCodeAt(0);
-  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
-  let i = 0, neg = false;
-  if (s[0] === "+" || s[0] === "-") {
-    neg = s[0] === "-";
-    i = 1;
-  }
-  const rest = s.slice(i).toLowerCase();
-  if (rest === "inf" || rest === "infinity") return { neg, m: 0n, e: 0, inf: true };
-  let m: RegExpMatchArray | null;
-  if ((m = /^0x([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?[0-9]+))?$/.exec(rest))) {
-    const intDigits = m[1], frac = m[2] ?? "";
-    if (intDigits.length + frac.length === 0) return null;
-    const mant = BigInt("0x" + (intDigits + frac || "0"));
-    const exp = clampExp(m[3]) - 4 * frac.length;
-    return checkRange(mant, ldRound(neg, mant, exp));
-  }
-  if ((m = /^([0-9]*)(?:\.([0-9]*))?(?:e([+-]?[0-9]+))?$/.exec(rest))) {
-    const intDigits = m[1], frac = m[2] ?? "";
-    if (intDigits.length + frac.length === 0) return null;
-    const digits = (intDigits + frac).replace(/^0+/, "");
-    if (digits.length === 0) return { neg, m: 0n, e: 0, inf: false };
-    const exp10 = clampExp(m[3]) - frac.length;
-    const mag = exp10 + digits.length; // value < 10^mag
-    if (mag > 4940) return null; // overflow
-    if (mag < -4990) return null; // underflow to zero
-    const n = BigInt(digits);
-    return checkRange(n, decimalToLd(neg, n, exp10));
-  }
-  return null;
-}
-
-function clampExp(s: string | undefined): number {
-  if (s === undefined) return 0;
-  const n = Number(s);
-  return Math.max(-1e6, Math.min(1e6, n));
-}
-
-/** Overflow (inf from finite digits) and underflow to zero are strtold's ERANGE: errors. */
-function checkRange(mant: bigint, r: LongDouble): LongDouble | null {
-  if (r.inf) return null;
-  if (r.m === 0n && mant !== 0n) return null;
-  return r;
-}
-
-/** n * 10^exp10, correctly rounded. */
-function decimalToLd(neg: boolean, n: bigint, exp10: number): LongDouble {
-  if (exp10 >= 0) return ldRound(neg, n * 10n ** BigInt(exp10), 0);
-  const d = 10n ** BigInt(-exp10);
-  // enough quotient bits for the rounding, plus a sticky bit for the rest
-  let k = LD_P + 3 - (bitLength(n) - bitLength(d));
-  if (k < 0) k = 0;
-  const num = n << BigInt(k);
-  const q = num / d;
-  const sticky = num - q * d === 0n ? 0n : 1n;
-  return ldRound(neg, (q << 1n) | sticky, -k - 1);
-}
-
-function ldAdd(a: LongDouble, b: LongDouble): LongDouble {
-  if (a.m === 0n) return b.m === 0n ? { ...b, neg: a.neg && b.neg } : b;
-  if (b.m === 0n) return a;
-  const e = Math.min(a.e, b.e);
-  const x = a.m << BigInt(a.e - e), y = b.m << BigInt(b.e - e);
-  const sum = (a.neg ? -x : x) + (b.neg ? -y : y);
-  return sum < 0n ? ldRound(true, -sum, e) : ldRound(false, sum, e);
-}
-
-const TEN17 = 10n ** 17n;
-
-/** printf("%.17Lf") with trailing zeros (and a bare '.') removed; "-0" becomes "0". */
-function ldFormat(v: LongDouble): string {
-  let intPart: bigint, frac: bigint;
-  if (v.e >= 0) {
-    intPart = v.m << BigInt(v.e);
-    frac = 0n;
-  } else {
-    const k = BigInt(-v.e);
-    const num = v.m * TEN17;
-    let q = num >> k;
-    const r = num - (q << k);
-    const half = 1n << (k - 1n);
-    if (r > half || (r === half && (q & 1n) === 1n)) q++;
-    intPart = q / TEN17;
-    frac = q % TEN17;
-  }
-  let s = intPart.toString();
-  if (frac !== 0n) s += "." + frac.toString().padStart(17, "0").replace(/0+$/, "");
-  if (v.neg && s !== "0") s = "-" + s;
-  return s;
-}
+// --- INCRBYFLOAT: C long double (see longdouble.ts) --------------------------------
 
 function incrbyfloatCommand(c: Client, argv: string[], srv: Server): void {
   const key = argv[1];
@@ -722,9 +586,9 @@ function incrbyfloatCommand(c: Client, argv: string[], srv: Server): void {
   if (cur.inf || incr.inf) {
     return fail(c, srv, "ERR increment would produce NaN or Infinity");
   }
-  const r = ldAdd(cur, incr);
-  if (r.inf) return fail(c, srv, "ERR increment would produce NaN or Infinity");
-  const s = ldFormat(r);
+  const r = addLongDouble(cur, incr);
+  if (r === null || r.inf) return fail(c, srv, "ERR increment would produce NaN or Infinity");
+  const s = formatLongDouble(r);
   if (v === undefined) db.set(key, s);
   else db.replace(key, s);
   srv.dirty++;
