@@ -16,12 +16,14 @@ export interface Directive {
   min?: number | bigint;
   max?: number | bigint;
   /** Accepted values are then clamped into this range (hz: 0..INT_MAX, kept in 1..500). */
-  clamp?: [number, number];
+  clamp?: [number | bigint, number | bigint];
   /** Memory directive read as an unsigned 64-bit value (maxmemory). */
   unsigned?: boolean;
   /** Refused by CONFIG SET unless enable-protected-configs allows it. */
   protected?: boolean;
   values?: string[];
+  /** Enum values that are another value's synonym, shown by CONFIG GET as that value. */
+  synonyms?: Record<string, string>;
   /** Number of arguments for special directives (-n = at least n). */
   argc?: number;
   /** Validate/normalise a special value; return [canonical] or an error text. */
@@ -184,7 +186,8 @@ export const DIRECTIVES: Directive[] = [
   { ...str("replica-announce-ip", ""), aliases: ["slave-announce-ip"] },
   { ...int("replica-announce-port", 0, 0, 65535), aliases: ["slave-announce-port"] },
   bool("replica-lazy-flush", false, true, ["slave-lazy-flush"]),
-  mem("repl-backlog-size", 1024 * 1024, 1),
+  // smaller than 16kb is raised to 16kb
+  { ...mem("repl-backlog-size", 1024 * 1024, 1), clamp: [16 * 1024, LLONG_MAX] },
   int("repl-backlog-ttl", 3600, 0, LLONG_MAX),
   bool("repl-diskless-sync", true),
   int("repl-diskless-sync-delay", 5, 0, INT_MAX),
@@ -266,7 +269,10 @@ export const DIRECTIVES: Directive[] = [
   mem("stream-node-max-bytes", 4096),
   int("stream-node-max-entries", 100, 0, LLONG_MAX),
   bool("jemalloc-bg-thread", true),
-  enm("oom-score-adj", "no", ["no", "yes", "relative", "absolute"]),
+  {
+    ...enm("oom-score-adj", "no", ["no", "yes", "relative", "absolute"]),
+    synonyms: { relative: "yes" },
+  },
   str("oom-score-adj-values", "0 200 800"),
   bool("disable-thp", true, false),
   int("tracking-table-max-keys", 1000000, 0, LLONG_MAX),
@@ -346,15 +352,16 @@ const MEMORY_UNITS: Record<string, bigint> = {
 
 /**
  * A memory directive's value as Redis's memtoull reads it: digits and an
- * optional unit (b k kb m mb g gb, any case); too many digits saturate at
- * 2^64-1 and the unit multiplies modulo 2^64, as C's unsigned arithmetic.
+ * optional unit (b k kb m mb g gb, any case); no digits at all is 0 ("", "kb");
+ * too many digits saturate at 2^64-1 and the unit multiplies modulo 2^64, as
+ * C's unsigned arithmetic.
  */
 function parseMemoryValue(s: string): bigint | null {
-  const m = /^([0-9]+)([a-z]*)$/i.exec(s);
+  const m = /^([0-9]*)([a-z]*)$/i.exec(s);
   if (!m) return null;
   const mul = MEMORY_UNITS[m[2].toLowerCase()];
   if (mul === undefined) return null;
-  let n = BigInt(m[1]);
+  let n = BigInt(m[1] || "0");
   if (n > ULLONG_MAX) n = ULLONG_MAX;
   return (n * mul) % TWO_64;
 }
@@ -396,7 +403,7 @@ export function normalizeValue(d: Directive, args: string[]): string {
       if (!d.values!.includes(v)) {
         throw new ConfigError(`argument(s) must be one of the following: ${d.values!.join(", ")}`);
       }
-      return v;
+      return d.synonyms?.[v] ?? v;
     }
     case "string":
       return args[0];
@@ -452,8 +459,16 @@ export class Config {
     this.values.set(d.name, value);
   }
 
-  /** [name, value] pairs whose name (or alias) matches the glob, as CONFIG GET. */
+  /**
+   * [name, value] pairs for CONFIG GET: a pattern without glob characters
+   * ([ * ?) names one directive or alias, in any case, and is replied under the
+   * name as given; a glob matches every name and alias.
+   */
   matching(pattern: string, glob: (p: string, s: string) => boolean): [string, string][] {
+    if (!/[[*?]/.test(pattern)) {
+      const d = findDirective(pattern);
+      return d && !d.sensitive ? [[pattern, this.shown(d)]] : [];
+    }
     const out: [string, string][] = [];
     const seen = new Set<string>();
     for (const d of DIRECTIVES) {
@@ -461,22 +476,21 @@ export class Config {
       for (const name of [d.name, ...(d.aliases ?? [])]) {
         if (seen.has(name) || !glob(pattern, name)) continue;
         seen.add(name);
-        out.push([
-          name,
-          d.name === "dir" ? workingDir(this.values.get(d.name)!) : this.values.get(d.name)!,
-        ]);
+        out.push([name, this.shown(d)]);
       }
     }
     return out;
   }
-}
 
-/** What CONFIG GET dir shows: as Redis, the process's working directory. */
-function workingDir(fallback: string): string {
-  try {
-    return Deno.cwd();
-  } catch {
-    return fallback;
+  /** A directive's value as CONFIG GET shows it (dir: the working directory, as Redis). */
+  private shown(d: Directive): string {
+    const v = this.values.get(d.name)!;
+    if (d.name !== "dir") return v;
+    try {
+      return Deno.cwd();
+    } catch {
+      return v;
+    }
   }
 }
 

@@ -141,6 +141,8 @@ export async function startServer(args: string[] = [], port = freePort()): Promi
     "run",
     "--allow-all",
     "--unstable-net",
+    // as `deno task server`: a 4 MB young generation keeps RSS near the live heap
+    "--v8-flags=--max-semi-space-size=4",
     `${ROOT}server/main.ts`,
     ...(args[0] && !args[0].startsWith("--") ? [args.shift()!] : []),
     "--port",

@@ -153,12 +153,13 @@ function clientFlags(c: Client, srv: Server): string {
 export function clientInfoLine(c: Client, srv: Server): string {
   const now = Date.now();
   const omem = c.sink.pendingBytes();
+  const multi = c.multi ? c.multi.length : -1;
   return `id=${c.id} addr=${c.info.addr} laddr=${c.info.laddr} fd=${c.info.fd} name=${c.name} ` +
     `age=${Math.floor((now - c.ctime) / 1000)} idle=${
       Math.floor((now - c.lastInteraction) / 1000)
     } ` +
     `flags=${clientFlags(c, srv)} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ` +
-    `ssub=0 multi=${c.multi ? c.multi.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 ` +
+    `ssub=${c.shardChannels.size} multi=${multi} qbuf=0 qbuf-free=0 argv-mem=0 ` +
     `multi-mem=0 rbs=1024 rbp=0 obl=${c.out.len} oll=0 omem=${omem} tot-mem=${
       2048 + omem + c.out.buf.length
     } ` +

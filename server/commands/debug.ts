@@ -20,6 +20,7 @@
 //   F = 0; per non-empty db: mix(F, db index as 4 big-endian bytes), then
 //   xor(F, K) for each key (F ^= SHA1(K), like every xor step). An empty keyspace digests to 40 zeros.
 // Logically expired keys not yet removed count, as in Redis.
+import { bytesToStr } from "../resp/bytes.ts";
 import type { Client } from "../keyspace/client.ts";
 import type { Server } from "../keyspace/owner.ts";
 import type { Database, Value } from "../keyspace/db.ts";
@@ -367,7 +368,12 @@ function populate(c: Client, argv: string[]): void {
     if (key.length > 127) key = key.slice(0, 127); // Redis formats into a 128-byte buffer
     if (db.get(key) !== undefined) continue;
     let val = "value:" + j;
-    if (size) val = size <= val.length ? val.slice(0, size) : val + "\0".repeat(size - val.length);
+    if (size) {
+      // one flat string, as a client's SET would store (no cons/sliced strings)
+      const bytes = new Uint8Array(size);
+      for (let i = 0; i < val.length && i < size; i++) bytes[i] = val.charCodeAt(i);
+      val = bytesToStr(bytes);
+    }
     db.set(key, val);
   }
   c.out.ok();

@@ -92,9 +92,6 @@ const SECTIONS: Record<string, (srv: Server) => string> = {
     ]);
   },
   clients(srv) {
-    let pubsubClients = 0;
-    for (const c of srv.clients.values()) if (c.subscriptionCount) pubsubClients++;
-    void pubsubClients;
     return lines([
       ["connected_clients", [...srv.clients.values()].filter((c) => c.kind !== "replica").length],
       ["cluster_connections", 0],
@@ -221,7 +218,7 @@ const SECTIONS: Record<string, (srv: Server) => string> = {
       ["keyspace_misses", s.keyspaceMisses],
       ["pubsub_channels", srv.pubsub.channels.size],
       ["pubsub_patterns", srv.pubsub.patterns.size],
-      ["pubsubshard_channels", 0],
+      ["pubsubshard_channels", srv.pubsub.shardChannels.size],
       ["latest_fork_usec", 0],
       ["total_forks", 0],
       ["migrate_cached_sockets", 0],

@@ -32,7 +32,7 @@ function defaultIoThreads(): number {
   return cores >= 8 ? 2 : 0;
 }
 
-async function start(msg: OwnerStart): Promise<void> {
+export async function start(msg: OwnerStart): Promise<void> {
   const config = new Config();
   applyConfigLines(config, msg.lines);
   config.configFile = msg.configFile;
