@@ -48,10 +48,13 @@ class WorkerLink {
     }
     this.overflow.push({ type, id, bytes });
     Atomics.store(this.fromOwner.ctl, PRODUCER_WAITING, 1);
+    // the worker may have drained between our failed write and the flag
+    this.retryOverflow();
   }
 
   /** Retry frames that did not fit, in order. */
   retryOverflow(): void {
+    if (this.overflow.length) Atomics.store(this.fromOwner.ctl, PRODUCER_WAITING, 1);
     while (this.overflow.length) {
       const f = this.overflow[0];
       if (!this.fromOwner.writeFrame(f.type, f.id, f.bytes ?? undefined)) break;
@@ -243,7 +246,7 @@ export class IoThreads {
         if (r) r.sink.backlog = ring.dv.getUint32(off, true);
       }
     });
-    if (n && Atomics.load(ring.ctl, PRODUCER_WAITING)) {
+    if (Atomics.load(ring.ctl, PRODUCER_WAITING)) {
       Atomics.store(ring.ctl, PRODUCER_WAITING, 0);
       link.bell.ring();
     }

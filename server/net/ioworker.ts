@@ -58,10 +58,14 @@ async function send(type: number, id: number, payload?: Uint8Array, off = 0, len
         toOwner.commitFrame();
         break;
       }
-      // full: publish what we have, ask the owner to ring us when it drained
-      if (toOwner.publish()) ownerBell.ring();
+      // full: register as a waiter, raise the flag, then publish and ring the
+      // owner (in this order: the owner's drain, which clears the flag and
+      // rings us, cannot slip in before we wait); retry if room appeared
+      const room = new Promise<void>((r) => spaceWaiters.push(r));
       Atomics.store(toOwner.ctl, PRODUCER_WAITING, 1);
-      await new Promise<void>((r) => spaceWaiters.push(r));
+      toOwner.publish();
+      ownerBell.ring(); // even with nothing new: the owner answers the flag
+      await room;
     }
     off += n;
     len -= n;
@@ -167,7 +171,11 @@ async function replyLoop(): Promise<void> {
     // our readers may wait for room in the ring to the owner
     if (spaceWaiters.length) { for (const w of spaceWaiters.splice(0)) w(); }
     publish();
-    await myBell.wait(seen);
+    // (the timeout is a safety net only: every producer rings after publishing)
+    await myBell.wait(seen, 1000);
+    if (spaceWaiters.length && myBell.value() === seen) {
+      for (const w of spaceWaiters.splice(0)) w(); // retry their reserve
+    }
   }
 }
 
