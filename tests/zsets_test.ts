@@ -843,11 +843,22 @@ function randomCommands(seed: number, n: number, members: number, batch: number,
       case 35:
         a = ["zrangestore", pick(keys), "lex", lexb(), lexb(), "bylex"];
         break;
-      case 36:
-        a = [pick(["bzpopmin", "bzpopmax"]), pick(all), k, "0.01"];
-        break;
       default:
-        a = ["bzmpop", "0.01", "2", pick(all), k, pick(["min", "max"]), "count", String(1 + ri(3))];
+        // blocking pops (they wait out their timeout on empty keys: keep them rare)
+        if (rnd() < 0.7) a = ["zcount", k, "-inf", "+inf"];
+        else if (rnd() < 0.5) a = [pick(["bzpopmin", "bzpopmax"]), pick(all), k, "0.01"];
+        else {
+          a = [
+            "bzmpop",
+            "0.01",
+            "2",
+            pick(all),
+            k,
+            pick(["min", "max"]),
+            "count",
+            String(1 + ri(3)),
+          ];
+        }
     }
     out.push(a);
   }
