@@ -180,8 +180,9 @@ export class Server implements KeyspaceHooks {
     this.stats.netInput += bytes;
     this.stats.totalReadsProcessed++;
     if (c.closing) return;
-    if (c.queue.length) c.queue.push(...argvs);
-    else c.queue = argvs;
+    if (c.queue.length) {
+      for (const a of argvs) c.queue.push(a); // (no spread: argvs can be huge)
+    } else c.queue = argvs;
     this.processQueue(c);
     if (flush) this.flush();
   }
@@ -317,10 +318,12 @@ export class Server implements KeyspaceHooks {
   private timedStats: CmdStat[] = [];
 
   private processQueueInner(c: Client): void {
-    while (c.queue.length && !c.blocked && !c.closing) {
-      if (this.pauseEnd && this.pausedFor(c, c.queue[0])) {
+    const q = c.queue;
+    let i = 0; // (an index, not shift(): a queue can hold 100k+ pipelined requests)
+    while (i < q.length && !c.blocked && !c.closing) {
+      if (this.pauseEnd && this.pausedFor(c, q[i])) {
         this.pausedClients.add(c);
-        return;
+        break;
       }
       if (c.out.len + c.sink.pendingBytes() > OUTPUT_PAUSE_BYTES) {
         // the client is not reading its replies fast enough: stop executing its
@@ -328,17 +331,21 @@ export class Server implements KeyspaceHooks {
         // pipelining big reads cannot make the server buffer without bound
         this.pending.add(c);
         this.outputWaiters.add(c);
-        return;
+        break;
       }
-      const argv = c.queue.shift()!;
-      this.execute(c, argv);
+      this.execute(c, q[i++]);
     }
-    if (!c.queue.length) c.queue = [];
+    // requests fed while these ran were appended to the same array
+    c.queue = i === 0 ? c.queue : i >= c.queue.length ? [] : c.queue.slice(i);
   }
 
   private pausedFor(c: Client, argv: string[]): boolean {
     if (Date.now() >= this.pauseEnd) {
-      this.unpause();
+      // over: resume the paused clients after this batch (not re-entrantly:
+      // one of them may be the client whose queue is running now)
+      this.pauseEnd = 0;
+      this.pauseAll = false;
+      queueMicrotask(() => this.unpause());
       return false;
     }
     if (c.kind !== "normal") return false;
