@@ -138,7 +138,7 @@ Deno.test("doubles as %.17g", () => {
   assert.equal(formatDouble(1.1), "1.1000000000000001");
   assert.equal(formatDouble(0.1 + 0.2), "0.30000000000000004");
   assert.equal(formatDouble(3), "3");
-  assert.equal(formatDouble(-0), "0");
+  assert.equal(formatDouble(-0), "-0"); // as %.17g (a listpack zset stores -0 as 0 before this)
   assert.equal(formatDouble(Infinity), "inf");
   assert.equal(formatDouble(-Infinity), "-inf");
   assert.equal(fmtG17(1e300), "1.0000000000000001e+300");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { type ServerProc, startRealRedis, startServer, waitFor } from "./helpers.ts";
 import { diffReplies, prng, RawConn } from "./rawconn.ts";
 import { ZSet } from "../server/keyspace/types/zset.ts";
-import { fmtScore, parseScore } from "../server/commands/zsets.ts";
+import { fmtScore, parseScore } from "../server/resp/double.ts";
 import { Server } from "../server/keyspace/owner.ts";
 import { Config } from "../server/config.ts";
 

@@ -12,15 +12,27 @@ import { log } from "../log.ts";
 // --- CONFIG ------------------------------------------------------------------
 
 function configGet(c: Client, argv: string[], srv: Server): void {
-  const found = new Map<string, string>();
+  // one entry per parameter, whatever the case it was asked in (as Redis)
+  const found = new Map<string, [string, string]>();
   for (const pattern of argv.slice(2)) {
-    for (const [k, v] of srv.configMatch(pattern)) found.set(k, v);
+    for (const [k, v] of srv.configMatch(pattern)) {
+      if (!found.has(k.toLowerCase())) found.set(k.toLowerCase(), [k, v]);
+    }
   }
   c.out.map(found.size);
-  for (const [k, v] of found) {
+  for (const [k, v] of found.values()) {
     c.out.bulk(k);
     c.out.bulk(v);
   }
+}
+
+/** enable-protected-configs: "yes", or "local" for a loopback connection. */
+function protectedAllowed(c: Client, srv: Server): boolean {
+  const mode = srv.config.get("enable-protected-configs");
+  if (mode === "yes") return true;
+  if (mode !== "local") return false;
+  const host = c.info.addr.slice(0, c.info.addr.lastIndexOf(":"));
+  return host === "127.0.0.1" || host === "::1" || host.startsWith("127.");
 }
 
 function configSet(c: Client, argv: string[], srv: Server): void {
@@ -47,6 +59,12 @@ function configSet(c: Client, argv: string[], srv: Server): void {
     if (!d.mutable) {
       c.out.error(
         `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`,
+      );
+      return;
+    }
+    if (d.protected && !protectedAllowed(c, srv)) {
+      c.out.error(
+        `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set protected config`,
       );
       return;
     }

@@ -3,6 +3,7 @@
 import type { Client } from "../keyspace/client.ts";
 import type { Server } from "../keyspace/owner.ts";
 import type { RedisObject, Value } from "../keyspace/db.ts";
+import { parseScore } from "../resp/double.ts";
 
 export type CommandFlag =
   | "write"
@@ -111,20 +112,8 @@ export function parseBigInt(s: string): bigint | null {
   return b;
 }
 
-/** A double as Redis's strtod checks accept it: no spaces, not NaN. "inf" allowed. */
-export function parseDouble(s: string): number | null {
-  if (s.length === 0 || s.length > 5000) return null;
-  if (/^\s|\s$/.test(s)) return null;
-  const l = s.toLowerCase();
-  if (l === "inf" || l === "+inf" || l === "infinity" || l === "+infinity") return Infinity;
-  if (l === "-inf" || l === "-infinity") return -Infinity;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) && !/^[+-]?0x[0-9a-f]+$/i.test(s)) {
-    return null;
-  }
-  const n = /0x/i.test(s) ? Number(s.replace(/^([+-]?)0x/i, "$10x")) : Number(s);
-  if (Number.isNaN(n)) return null;
-  return n;
-}
+/** A double as Redis's getDoubleFromObject accepts it (strict strtod; inf allowed, NaN not). */
+export const parseDouble: (s: string) => number | null = parseScore;
 
 /** Integer argument or reply the error (returns null then). */
 export function intArg(c: Client, s: string, err = E.NOT_INT): number | null {

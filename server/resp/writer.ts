@@ -1,6 +1,7 @@
 // RESP reply writer: replies are appended to one growable buffer, which the
 // connection takes and writes with one call per batch of commands.
 import { writeStr } from "./bytes.ts";
+import { fmtScore } from "./double.ts";
 
 const enc = new TextEncoder();
 const OK = enc.encode("+OK\r\n");
@@ -128,30 +129,8 @@ export class ReplyWriter {
   }
 }
 
-/** Doubles as Redis 7.0 replies them (%.17g; inf / -inf / nan). */
-export function formatDouble(d: number): string {
-  if (d === Infinity) return "inf";
-  if (d === -Infinity) return "-inf";
-  if (Number.isNaN(d)) return "nan";
-  if (Number.isInteger(d) && Math.abs(d) < 1e17) return String(d === 0 ? 0 : d);
-  return fmtG17(d);
-}
+/** Doubles as Redis 7.0 replies them: %.17g (C rounding, -0 kept), inf, -inf. */
+export const formatDouble: (d: number) => string = fmtScore;
 
-/** C's printf("%.17g"). */
-export function fmtG17(d: number): string {
-  if (d === 0) return Object.is(d, -0) ? "-0" : "0";
-  const exp = Math.floor(Math.log10(Math.abs(d)));
-  let s = d.toExponential(16); // 17 significant digits
-  let [mant, e] = s.split("e");
-  let x = Number(e);
-  if (x !== exp && Math.abs(x - exp) > 1) x = exp;
-  if (x < -4 || x >= 17) {
-    if (mant.includes(".")) mant = mant.replace(/0+$/, "").replace(/\.$/, "");
-    const sign = x < 0 ? "-" : "+";
-    const ax = Math.abs(x);
-    return `${mant}e${sign}${ax < 10 ? "0" + ax : ax}`;
-  }
-  s = d.toFixed(Math.max(0, 16 - x));
-  if (s.includes(".")) s = s.replace(/0+$/, "").replace(/\.$/, "");
-  return s;
-}
+/** C's printf("%.17g") (DEBUG DIGEST, RDB): the same formatting. */
+export const fmtG17: (d: number) => string = fmtScore;
