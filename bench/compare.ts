@@ -67,7 +67,9 @@ function rssBytes(pid: number): number {
 
 async function benchOne(port: number, test: string, c: number, P: number): Promise<number> {
   const n = P > 1 ? N * 4 : N;
-  const r = await run("redis-benchmark", [
+  const r = await run("timeout", [
+    "120",
+    "redis-benchmark",
     "-p",
     String(port),
     "-t",
@@ -83,7 +85,7 @@ async function benchOne(port: number, test: string, c: number, P: number): Promi
   // "test","rps",... ; the LRANGE tests print the preparing LPUSH too: take the last line
   const rows = r.stdout.trim().split("\n").filter((l) => /^"[A-Z]/.test(l));
   const last = rows.at(-1);
-  if (!last) throw new Error(`no result for ${test}: ${r.stdout}${r.stderr}`);
+  if (!last) throw new Error(`no result for ${test} (exit ${r.code}): ${r.stdout}${r.stderr}`);
   return Number(last.split(",")[1].replaceAll('"', ""));
 }
 
@@ -110,7 +112,16 @@ try {
         for (const ct of contenders) {
           const pid = pidOf(ct);
           const before = cpuSeconds(pid);
-          const r = await benchOne(ct.proc!.port, test, sc.c, sc.P);
+          let r: number;
+          try {
+            r = await benchOne(ct.proc!.port, test, sc.c, sc.P);
+          } catch (e) {
+            console.error(
+              `${ct.name} failed on ${test} c=${sc.c} P=${sc.P}: ${(e as Error).message}`,
+            );
+            console.error(`--- ${ct.name} output ---\n${ct.proc!.output().slice(-5000)}`);
+            throw e;
+          }
           const used = cpuSeconds(pid) - before;
           const n = sc.P > 1 ? N * 4 : N;
           const key = `${ct.name}|${sc.c}|${sc.P}|${test}`;

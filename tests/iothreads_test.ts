@@ -95,6 +95,21 @@ Deno.test({
         assert.equal(await killer.client("KILL", "ID", String(id)), 1);
         await waitFor(() => victim.status === "end", "killed connection to end");
       });
+      await t.step("closed connections give their sockets back (no fd leak)", async () => {
+        const fds = () => [...Deno.readDirSync(`/proc/${srv.proc.pid}/fd`)].length;
+        const before = fds();
+        for (let round = 0; round < 3; round++) {
+          const conns = await Promise.all(
+            Array.from({ length: 100 }, () => Deno.connect({ hostname: "127.0.0.1", port })),
+          );
+          await Promise.all(conns.map(async (c) => {
+            await c.write(new TextEncoder().encode("PING\r\n"));
+            await c.read(new Uint8Array(16));
+            c.close();
+          }));
+        }
+        await waitFor(() => fds() <= before + 5, `fds back near ${before} (now ${fds()})`);
+      });
       await t.step("protocol errors are replied and close the connection", async () => {
         const r = await rawRequest(port, "PING\r\n*1\r\n$x\r\n");
         assert.equal(r.text, "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n");

@@ -154,6 +154,8 @@ export class IoThreads {
         flags: this.flags.buffer as SharedArrayBuffer,
         maxBulkLen: this.srv.config.int("proto-max-bulk-len"),
         queryBufferLimit: this.srv.config.int("client-query-buffer-limit"),
+        logfile: this.srv.config.get("logfile"),
+        loglevel: this.srv.config.get("loglevel"),
       };
       w.postMessage(start);
     }

@@ -8,7 +8,8 @@ import { pack } from "msgpackr";
 import { Doorbell, Ring } from "./ring.ts";
 import { In, Out, StreamEncoder } from "./frames.ts";
 import { ProtocolError, RespParser } from "../resp/parser.ts";
-import { SocketSink } from "./listener.ts";
+import { acceptLoop, SocketSink } from "./listener.ts";
+import { type RedisLogLevel, setupLog } from "../log.ts";
 
 export interface IoWorkerStart {
   type: "start";
@@ -24,6 +25,8 @@ export interface IoWorkerStart {
   flags: SharedArrayBuffer;
   maxBulkLen: number;
   queryBufferLimit: number;
+  logfile: string;
+  loglevel: string;
 }
 
 /** Report a socket's unsent bytes to the owner when it crosses these marks. */
@@ -130,6 +133,7 @@ async function serve(conn: Deno.Conn): Promise<void> {
     }
   } catch { /* reset by peer */ }
   conns.delete(id);
+  sink.close(); // the owner's CLOSE for this id will find nothing: close the socket here
   await send(In.DISCONNECT, id);
   publish();
 }
@@ -179,9 +183,10 @@ async function replyLoop(): Promise<void> {
   }
 }
 
-self.onmessage = (e: MessageEvent<IoWorkerStart>) => {
+self.onmessage = async (e: MessageEvent<IoWorkerStart>) => {
   if (e.data.type !== "start") return;
   cfg = e.data;
+  await setupLog({ logfile: cfg.logfile || undefined, level: cfg.loglevel as RedisLogLevel });
   toOwner = new Ring(cfg.toOwner);
   fromOwner = new Ring(cfg.fromOwner);
   ownerBell = new Doorbell(cfg.ownerBell);
@@ -202,11 +207,7 @@ self.onmessage = (e: MessageEvent<IoWorkerStart>) => {
       }
     }
   }
-  for (const l of listeners) {
-    (async () => {
-      for await (const conn of l) serve(conn);
-    })();
-  }
+  for (const l of listeners) acceptLoop(l, serve);
   replyLoop();
   self.postMessage({ type: "listening", index: cfg.index });
 };

@@ -160,12 +160,26 @@ export function listen(srv: Server, port: number, binds: string[]): Deno.Listene
       );
     }
   }
-  for (const l of listeners) {
-    (async () => {
-      try {
-        for await (const conn of l) serveConnection(srv, conn);
-      } catch { /* listener closed */ }
-    })();
-  }
+  for (const l of listeners) acceptLoop(l, (conn) => serveConnection(srv, conn));
   return listeners;
+}
+
+/**
+ * Accept connections until the listener is closed. A failed accept (out of
+ * file descriptors, ...) is logged and retried after a pause, as Redis does;
+ * it never ends the loop.
+ */
+export async function acceptLoop(l: Deno.Listener, serve: (c: Deno.Conn) => void): Promise<void> {
+  for (;;) {
+    let conn: Deno.Conn;
+    try {
+      conn = await l.accept();
+    } catch (e) {
+      if (e instanceof Deno.errors.BadResource || e instanceof Deno.errors.Interrupted) return;
+      log.warning(`Error accepting a client connection: ${(e as Error).message}`);
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    serve(conn);
+  }
 }
