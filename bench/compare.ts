@@ -15,6 +15,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "2" },
     requests: { type: "string", default: "50000" },
     quick: { type: "boolean", default: false },
+    "memory-only": { type: "boolean", default: false },
     out: { type: "string", default: new URL("./RESULTS.md", import.meta.url).pathname },
   },
 });
@@ -101,6 +102,64 @@ const rps = new Map<Key, number[]>();
 const cpu = new Map<Key, number[]>();
 const add = (m: Map<Key, number[]>, k: Key, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
 
+/**
+ * RSS after DEBUG POPULATE 1000000 key 32, each contender freshly started
+ * (a server that ran the throughput tests keeps heap it no longer needs).
+ */
+async function measureMemory(): Promise<Map<string, number>> {
+  const rss = new Map<string, number>();
+  for (const ct of contenders) {
+    const proc = await ct.start();
+    try {
+      await run("redis-cli", [
+        "-p",
+        String(proc.port),
+        "debug",
+        "populate",
+        "1000000",
+        "key",
+        "32",
+      ]);
+      const dbsize = (await run("redis-cli", ["-p", String(proc.port), "dbsize"])).stdout.trim();
+      await new Promise((r) => setTimeout(r, 1000));
+      rss.set(ct.name, rssBytes(proc.proc.pid));
+      console.log(
+        `${ct.name}: dbsize ${dbsize}, rss ${(rss.get(ct.name)! / 1048576).toFixed(1)} MiB`,
+      );
+    } finally {
+      await proc.stop();
+    }
+  }
+  return rss;
+}
+
+function memoryTable(rss: Map<string, number>): string {
+  const lines = [
+    "## Memory: RSS after DEBUG POPULATE 1000000 key 32 (fresh servers)",
+    "",
+    "| server | RSS MiB | x Redis |",
+    "|---|---|---|",
+  ];
+  const r0 = rss.get("redis")!;
+  for (const [n, v] of rss) {
+    lines.push(`| ${n} | ${(v / 1048576).toFixed(1)} | ${(v / r0).toFixed(2)} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+if (values["memory-only"]) {
+  const table = memoryTable(await measureMemory());
+  const prev = await Deno.readTextFile(values.out!);
+  const start = prev.indexOf("## Memory");
+  const end = prev.indexOf("\n## ", start + 1);
+  await Deno.writeTextFile(
+    values.out!,
+    prev.slice(0, start) + table + (end >= 0 ? prev.slice(end) : ""),
+  );
+  console.log(table);
+  Deno.exit(0);
+}
+
 for (const ct of contenders) ct.proc = await ct.start();
 /** The server's own pid: the child process we spawned. */
 const pidOf = (ct: Contender) => ct.proc!.proc.pid;
@@ -136,29 +195,10 @@ try {
       }
     }
   }
-  // memory: 1M keys of 32 bytes
-  const rss = new Map<string, number>();
-  for (const ct of contenders) {
-    await run("redis-cli", ["-p", String(ct.proc!.port), "flushall"]);
-    await run("redis-cli", [
-      "-p",
-      String(ct.proc!.port),
-      "debug",
-      "populate",
-      "1000000",
-      "key",
-      "32",
-    ]);
-    const dbsize = (await run("redis-cli", ["-p", String(ct.proc!.port), "dbsize"])).stdout.trim();
-    rss.set(ct.name, rssBytes(pidOf(ct)));
-    console.log(
-      `${ct.name}: dbsize ${dbsize}, rss ${(rss.get(ct.name)! / 1048576).toFixed(1)} MiB`,
-    );
-  }
-  await writeResults(rss);
 } finally {
   for (const ct of contenders) await ct.proc?.stop();
 }
+await writeResults(await measureMemory());
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -208,15 +248,7 @@ async function writeResults(rss: Map<string, number>): Promise<void> {
     }
   }
   lines.push("");
-  lines.push("## Memory: RSS after DEBUG POPULATE 1000000 key 32");
-  lines.push("");
-  lines.push("| server | RSS MiB | x Redis |");
-  lines.push("|---|---|---|");
-  const r0 = rss.get("redis")!;
-  for (const [n, v] of rss) {
-    lines.push(`| ${n} | ${(v / 1048576).toFixed(1)} | ${(v / r0).toFixed(2)} |`);
-  }
-  lines.push("");
+  lines.push(memoryTable(rss));
   const text = lines.join("\n");
   let prev = "";
   try {
