@@ -5,87 +5,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { type ServerProc, startRealRedis, startServer, waitFor } from "./helpers.ts";
+import { RawConn } from "./rawconn.ts";
 import { sha1 } from "../server/commands/debug.ts";
-
-// --- a raw RESP connection -------------------------------------------------------
-
-function encode(argv: string[]): Uint8Array {
-  let s = `*${argv.length}\r\n`;
-  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-/** End of the RESP2 reply starting at `pos` in `s`, or -1 if incomplete. */
-function replyEnd(s: string, pos: number): number {
-  const eol = s.indexOf("\r\n", pos);
-  if (eol < 0) return -1;
-  const t = s[pos];
-  if (t === "+" || t === "-" || t === ":") return eol + 2;
-  const n = Number(s.slice(pos + 1, eol));
-  if (t === "$") {
-    if (n < 0) return eol + 2;
-    const end = eol + 2 + n + 2;
-    return end <= s.length ? end : -1;
-  }
-  if (t === "*") {
-    let p = eol + 2;
-    for (let i = 0; i < n; i++) {
-      p = replyEnd(s, p);
-      if (p < 0) return -1;
-    }
-    return p;
-  }
-  throw new Error(`bad reply type ${JSON.stringify(s.slice(pos, pos + 20))}`);
-}
-
-class Conn {
-  private buf = "";
-  private readBuf = new Uint8Array(65536);
-  private constructor(private conn: Deno.TcpConn) {}
-
-  static async open(port: number): Promise<Conn> {
-    return new Conn(await Deno.connect({ hostname: "127.0.0.1", port }));
-  }
-
-  /** Send the commands pipelined; the raw reply of each. */
-  async pipeline(cmds: string[][]): Promise<string[]> {
-    const parts = cmds.map(encode);
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let off = 0;
-    for (const p of parts) {
-      all.set(p, off);
-      off += p.length;
-    }
-    for (let w = 0; w < all.length;) w += await this.conn.write(all.subarray(w));
-    const replies: string[] = [];
-    while (replies.length < cmds.length) {
-      const end = this.buf.length ? replyEnd(this.buf, 0) : -1;
-      if (end >= 0) {
-        replies.push(this.buf.slice(0, end));
-        this.buf = this.buf.slice(end);
-        continue;
-      }
-      const n = await this.conn.read(this.readBuf);
-      if (n === null) throw new Error("connection closed");
-      let chunk = "";
-      for (let i = 0; i < n; i++) chunk += String.fromCharCode(this.readBuf[i]);
-      this.buf += chunk;
-    }
-    return replies;
-  }
-
-  async call(...argv: string[]): Promise<string> {
-    return (await this.pipeline([argv]))[0];
-  }
-
-  close(): void {
-    try {
-      this.conn.close();
-    } catch { /* closed */ }
-  }
-}
 
 const c = (...a: string[]) => a;
 
@@ -197,13 +118,13 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     let ours: ServerProc | null = null, real: ServerProc | null = null;
-    let a: Conn | null = null, b: Conn | null = null;
+    let a: RawConn | null = null, b: RawConn | null = null;
     try {
       [ours, real] = await Promise.all([
         startServer(),
         startRealRedis(["--enable-debug-command", "yes"]),
       ]);
-      [a, b] = await Promise.all([Conn.open(ours.port), Conn.open(real.port)]);
+      [a, b] = await Promise.all([RawConn.open(ours.port), RawConn.open(real.port)]);
       const both = async (cmds: string[][]) =>
         await Promise.all([a!.pipeline(cmds), b!.pipeline(cmds)]);
       const same = async (cmds: string[][], what: string) => {
@@ -348,7 +269,7 @@ Deno.test({
         "DEBUG STRINGMATCH-TEST (Redis fuzzes for seconds; the reply is fixed)",
         async () => {
           assert.equal(
-            await a!.call("DEBUG", "STRINGMATCH-TEST"),
+            await a!.cmd("DEBUG", "STRINGMATCH-TEST"),
             "+Apparently Redis did not crash: test passed\r\n",
           );
         },
@@ -357,14 +278,14 @@ Deno.test({
       await t.step("DEBUG OBJECT: Redis's fields", async () => {
         const [x] = await both([c("SET", "o", "1"), c("SET", "p", "hello"), c("RPUSH", "q", "a")]);
         assert.equal(x[0], "+OK\r\n");
-        const o = await a!.call("DEBUG", "OBJECT", "o");
+        const o = await a!.cmd("DEBUG", "OBJECT", "o");
         assert.match(
           o,
           /^\+Value at:0x[0-9a-f]+ refcount:2147483647 encoding:int serializedlength:2 lru:\d+ lru_seconds_idle:0\r\n$/,
         );
-        const p = await a!.call("DEBUG", "OBJECT", "p");
+        const p = await a!.cmd("DEBUG", "OBJECT", "p");
         assert.match(p, /^\+Value at:0x[0-9a-f]+ refcount:1 encoding:embstr serializedlength:6 /);
-        const q = await a!.call("DEBUG", "OBJECT", "q");
+        const q = await a!.cmd("DEBUG", "OBJECT", "q");
         assert.match(
           q,
           / encoding:quicklist serializedlength:\d+ lru:\d+ lru_seconds_idle:0 ql_nodes:1 /,
@@ -372,17 +293,17 @@ Deno.test({
       });
 
       await t.step("DEBUG SLEEP blocks the whole server", async () => {
-        const other = await Conn.open(ours!.port);
+        const other = await RawConn.open(ours!.port);
         try {
           const t0 = performance.now();
-          const sleeping = a!.call("DEBUG", "SLEEP", "0.3");
+          const sleeping = a!.cmd("DEBUG", "SLEEP", "0.3");
           await new Promise((r) => setTimeout(r, 50));
-          assert.equal(await other.call("PING"), "+PONG\r\n");
+          assert.equal(await other.cmd("PING"), "+PONG\r\n");
           const waited = performance.now() - t0;
           assert.equal(await sleeping, "+OK\r\n");
           assert.ok(waited >= 280, `PING answered after ${waited} ms during a 300 ms sleep`);
         } finally {
-          other.close();
+          await other.close();
         }
       });
 
@@ -390,16 +311,16 @@ Deno.test({
         const cmds = Array.from({ length: 100 }, (_, i) => c("SET", `e:${i}`, "v", "PX", "30"));
         await a!.pipeline([c("FLUSHALL"), c("DEBUG", "SET-ACTIVE-EXPIRE", "0"), ...cmds]);
         await new Promise((r) => setTimeout(r, 300));
-        assert.equal(await a!.call("DBSIZE"), ":100\r\n");
+        assert.equal(await a!.cmd("DBSIZE"), ":100\r\n");
         // reading one removes it
-        assert.equal(await a!.call("GET", "e:0"), "$-1\r\n");
-        assert.equal(await a!.call("DBSIZE"), ":99\r\n");
-        await a!.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
-        await waitFor(async () => (await a!.call("DBSIZE")) === ":0\r\n", "active expiry", 1500);
+        assert.equal(await a!.cmd("GET", "e:0"), "$-1\r\n");
+        assert.equal(await a!.cmd("DBSIZE"), ":99\r\n");
+        await a!.cmd("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+        await waitFor(async () => (await a!.cmd("DBSIZE")) === ":0\r\n", "active expiry", 1500);
       });
     } finally {
-      a?.close();
-      b?.close();
+      await a?.close();
+      await b?.close();
       await Promise.all([ours?.stop(), real?.stop()]);
     }
   },

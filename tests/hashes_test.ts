@@ -7,125 +7,9 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { type ServerProc, startRealRedis, startServer } from "./helpers.ts";
-import { Config } from "../server/config.ts";
-import { Server } from "../server/keyspace/owner.ts";
-import type { Client } from "../server/keyspace/client.ts";
+import { inProcess, prng, RawConn, value } from "./rawconn.ts";
 import { RedisHash } from "../server/keyspace/types/hash.ts";
 import { RedisSet } from "../server/keyspace/types/set.ts";
-
-// --- a raw RESP connection -------------------------------------------------------
-
-function encode(argv: string[]): Uint8Array {
-  let s = `*${argv.length}\r\n`;
-  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-/** End of the RESP2 reply starting at `pos` in `s`, or -1 if incomplete. */
-function replyEnd(s: string, pos: number): number {
-  const eol = s.indexOf("\r\n", pos);
-  if (eol < 0) return -1;
-  const t = s[pos];
-  if (t === "+" || t === "-" || t === ":") return eol + 2;
-  const n = Number(s.slice(pos + 1, eol));
-  if (t === "$") {
-    if (n < 0) return eol + 2;
-    const end = eol + 2 + n + 2;
-    return end <= s.length ? end : -1;
-  }
-  if (t === "*") {
-    let p = eol + 2;
-    for (let i = 0; i < n; i++) {
-      p = replyEnd(s, p);
-      if (p < 0) return -1;
-    }
-    return p;
-  }
-  throw new Error(`bad reply type ${JSON.stringify(s.slice(pos, pos + 20))}`);
-}
-
-type Reply = string | number | null | { error: string } | Reply[];
-
-/** A raw RESP2 reply as a value. */
-function parse(s: string, pos = 0): [Reply, number] {
-  const eol = s.indexOf("\r\n", pos);
-  const t = s[pos], line = s.slice(pos + 1, eol);
-  if (t === "+") return [line, eol + 2];
-  if (t === "-") return [{ error: line }, eol + 2];
-  if (t === ":") return [Number(line), eol + 2];
-  const n = Number(line);
-  if (t === "$") return n < 0 ? [null, eol + 2] : [s.slice(eol + 2, eol + 2 + n), eol + 4 + n];
-  if (n < 0) return [null, eol + 2];
-  const out: Reply[] = [];
-  let p = eol + 2;
-  for (let i = 0; i < n; i++) {
-    const [v, q] = parse(s, p);
-    out.push(v);
-    p = q;
-  }
-  return [out, p];
-}
-
-const value = (raw: string): Reply => parse(raw)[0];
-
-class Conn {
-  private buf = "";
-  private readBuf = new Uint8Array(65536);
-  private constructor(private conn: Deno.TcpConn) {}
-
-  static async open(port: number): Promise<Conn> {
-    return new Conn(await Deno.connect({ hostname: "127.0.0.1", port }));
-  }
-
-  /** Send the commands pipelined; the raw reply of each. */
-  async pipeline(cmds: string[][]): Promise<string[]> {
-    const parts = cmds.map(encode);
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let off = 0;
-    for (const p of parts) {
-      all.set(p, off);
-      off += p.length;
-    }
-    for (let w = 0; w < all.length;) w += await this.conn.write(all.subarray(w));
-    const replies: string[] = [];
-    while (replies.length < cmds.length) {
-      const end = this.buf.length ? replyEnd(this.buf, 0) : -1;
-      if (end >= 0) {
-        replies.push(this.buf.slice(0, end));
-        this.buf = this.buf.slice(end);
-        continue;
-      }
-      const n = await this.conn.read(this.readBuf);
-      if (n === null) throw new Error("connection closed");
-      let chunk = "";
-      for (let i = 0; i < n; i++) chunk += String.fromCharCode(this.readBuf[i]);
-      this.buf += chunk;
-    }
-    return replies;
-  }
-
-  async call(...argv: string[]): Promise<Reply> {
-    return value((await this.pipeline([argv]))[0]);
-  }
-
-  close(): void {
-    try {
-      this.conn.close();
-    } catch { /* closed */ }
-  }
-}
-
-/** A seeded PRNG (mulberry32), so that a failing run can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6D2B79F5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const c = (...a: string[]) => a;
 const x = (n: number, ch = "x") => ch.repeat(n);
@@ -493,10 +377,10 @@ Deno.test({
   sanitizeOps: false,
   async fn(t) {
     let ours: ServerProc | null = null, real: ServerProc | null = null;
-    let a: Conn | null = null, b: Conn | null = null;
+    let a: RawConn | null = null, b: RawConn | null = null;
     try {
       [ours, real] = await Promise.all([startServer(), startRealRedis()]);
-      [a, b] = await Promise.all([Conn.open(ours.port), Conn.open(real.port)]);
+      [a, b] = await Promise.all([RawConn.open(ours.port), RawConn.open(real.port)]);
       const both = async (cmds: string[][]) =>
         await Promise.all([a!.pipeline(cmds), b!.pipeline(cmds)]);
       const compare = async (cmds: string[][]) => {
@@ -592,7 +476,7 @@ Deno.test({
             }
           }
           // MATCH filters the same fields on both sides
-          const matched = async (conn: Conn) => {
+          const matched = async (conn: RawConn) => {
             const out = new Set<string>();
             let cursor = "0";
             do {
@@ -667,8 +551,8 @@ Deno.test({
         }
       });
     } finally {
-      a?.close();
-      b?.close();
+      await a?.close();
+      await b?.close();
       await ours?.stop();
       await real?.stop();
     }
@@ -677,47 +561,16 @@ Deno.test({
 
 // --- in-process: propagation, dirty counts, HSCAN under modification -----------------
 
-interface Owner {
-  srv: Server;
-  client: Client;
-  run(...argv: string[]): Reply;
-  propagated: string[][];
-}
-
-function inProcess(): Owner {
-  const srv = new Server(new Config());
-  const chunks: Uint8Array[] = [];
-  const client = srv.connect({
-    write: (b) => chunks.push(b),
-    close: () => {},
-    pendingBytes: () => 0,
-  }, { addr: "127.0.0.1:1", laddr: "127.0.0.1:2", fd: 9 })!;
-  const propagated: string[][] = [];
-  srv.propagationTargets.push({ feed: (_db, argv) => propagated.push([...argv]) });
-  return {
-    srv,
-    client,
-    propagated,
-    run(...argv: string[]): Reply {
-      chunks.length = 0;
-      srv.feed(client, [argv]);
-      let s = "";
-      for (const ch of chunks) for (const b of ch) s += String.fromCharCode(b);
-      return value(s);
-    },
-  };
-}
-
 Deno.test("hash writes: propagation, dirty counts, keyspace stats", () => {
   const o = inProcess();
   const prop = (argv: string[], ...expected: string[][]) => {
     o.propagated.length = 0;
-    o.run(...argv);
+    o.call(...argv);
     assert.deepEqual(o.propagated, expected, argv.join(" "));
   };
   const dirty = (argv: string[], n: number) => {
     const before = o.srv.dirty;
-    o.run(...argv);
+    o.call(...argv);
     assert.equal(o.srv.dirty - before, n, argv.join(" "));
   };
   prop(c("HSET", "h", "a", "1"), c("HSET", "h", "a", "1"));
@@ -739,19 +592,19 @@ Deno.test("hash writes: propagation, dirty counts, keyspace stats", () => {
   dirty(c("HDEL", "h", "zz"), 0);
   dirty(c("HINCRBY", "h", "c", "x"), 0);
   // a failed HINCRBYFLOAT on a new key creates nothing
-  o.run("HINCRBY", "nk", "f", "x");
+  o.call("HINCRBY", "nk", "f", "x");
   assert.equal(o.client.db.has("nk"), false);
   // reads count keyspace hits and misses; writes do not
   const { keyspaceHits: h0, keyspaceMisses: m0 } = o.srv.stats;
-  o.run("HGET", "h", "c");
-  o.run("HGET", "nokey", "c");
-  o.run("HSET", "other", "a", "1");
+  o.call("HGET", "h", "c");
+  o.call("HGET", "nokey", "c");
+  o.call("HSET", "other", "a", "1");
   assert.equal(o.srv.stats.keyspaceHits - h0, 1);
   assert.equal(o.srv.stats.keyspaceMisses - m0, 1);
   // TTL survives in-place changes
-  o.run("EXPIRE", "h", "100");
-  o.run("HSET", "h", "z", "1");
-  o.run("HDEL", "h", "z");
+  o.call("EXPIRE", "h", "100");
+  o.call("HSET", "h", "z", "1");
+  o.call("HDEL", "h", "z");
   assert.ok(o.client.db.getExpire("h") !== undefined);
 });
 
@@ -759,22 +612,22 @@ Deno.test("HSCAN returns every field present throughout, under modification", ()
   const o = inProcess();
   const rnd = prng(7);
   for (const count of [1, 5, 10, 37]) {
-    o.run("FLUSHALL");
-    o.run("HSET", "h", ...pairs(600));
+    o.call("FLUSHALL");
+    o.call("HSET", "h", ...pairs(600));
     const stable = new Set<string>();
     for (let i = 0; i < 600; i++) if (i % 3 !== 0) stable.add(`f${i}`);
     const seen = new Set<string>();
     let cursor = "0", calls = 0, added = 0;
     do {
-      const r = o.run("HSCAN", "h", cursor, "COUNT", String(count)) as [string, string[]];
+      const r = o.call("HSCAN", "h", cursor, "COUNT", String(count)) as [string, string[]];
       cursor = r[0];
       for (let i = 0; i < r[1].length; i += 2) seen.add(r[1][i]);
       // delete some of the unstable fields, add new ones
       for (let k = 0; k < 3; k++) {
         const i = 3 * Math.floor(rnd() * 200);
-        o.run("HDEL", "h", `f${i}`);
+        o.call("HDEL", "h", `f${i}`);
       }
-      if (rnd() < 0.5) o.run("HSET", "h", `new${added++}`, "x");
+      if (rnd() < 0.5) o.call("HSET", "h", `new${added++}`, "x");
       calls++;
       assert.ok(calls < 5000, "iteration ends");
     } while (cursor !== "0");

@@ -5,92 +5,10 @@
 // in-process owner; active expiry on the real process.
 import assert from "node:assert/strict";
 import { type ServerProc, startRealRedis, startServer, waitFor } from "./helpers.ts";
-import { Config } from "../server/config.ts";
-import { Server } from "../server/keyspace/owner.ts";
-import type { Client } from "../server/keyspace/client.ts";
+import { inProcess, type Owner, RawConn } from "./rawconn.ts";
 import { KeyOrder } from "../server/keyspace/keyorder.ts";
 import type { Value } from "../server/keyspace/db.ts";
 import { parseCursor } from "../server/commands/keys.ts";
-
-// --- a raw RESP connection -------------------------------------------------------
-
-function encode(argv: string[]): Uint8Array {
-  let s = `*${argv.length}\r\n`;
-  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-/** End of the RESP2 reply starting at `pos` in `s`, or -1 if incomplete. */
-function replyEnd(s: string, pos: number): number {
-  const eol = s.indexOf("\r\n", pos);
-  if (eol < 0) return -1;
-  const t = s[pos];
-  if (t === "+" || t === "-" || t === ":") return eol + 2;
-  const n = Number(s.slice(pos + 1, eol));
-  if (t === "$") {
-    if (n < 0) return eol + 2;
-    const end = eol + 2 + n + 2;
-    return end <= s.length ? end : -1;
-  }
-  if (t === "*") {
-    let p = eol + 2;
-    for (let i = 0; i < n; i++) {
-      p = replyEnd(s, p);
-      if (p < 0) return -1;
-    }
-    return p;
-  }
-  throw new Error(`bad reply type ${JSON.stringify(s.slice(pos, pos + 20))}`);
-}
-
-class Conn {
-  private buf = "";
-  private readBuf = new Uint8Array(65536);
-  private constructor(private conn: Deno.TcpConn) {}
-
-  static async open(port: number): Promise<Conn> {
-    return new Conn(await Deno.connect({ hostname: "127.0.0.1", port }));
-  }
-
-  /** Send the commands pipelined; the raw reply of each. */
-  async pipeline(cmds: string[][]): Promise<string[]> {
-    const parts = cmds.map(encode);
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let off = 0;
-    for (const p of parts) {
-      all.set(p, off);
-      off += p.length;
-    }
-    for (let w = 0; w < all.length;) w += await this.conn.write(all.subarray(w));
-    const replies: string[] = [];
-    while (replies.length < cmds.length) {
-      const end = this.buf.length ? replyEnd(this.buf, 0) : -1;
-      if (end >= 0) {
-        replies.push(this.buf.slice(0, end));
-        this.buf = this.buf.slice(end);
-        continue;
-      }
-      const n = await this.conn.read(this.readBuf);
-      if (n === null) throw new Error("connection closed");
-      let chunk = "";
-      for (let i = 0; i < n; i++) chunk += String.fromCharCode(this.readBuf[i]);
-      this.buf += chunk;
-    }
-    return replies;
-  }
-
-  async call(...argv: string[]): Promise<string> {
-    return (await this.pipeline([argv]))[0];
-  }
-
-  close(): void {
-    try {
-      this.conn.close();
-    } catch { /* closed */ }
-  }
-}
 
 /** The bulk strings of a raw array reply (flattened one level for SCAN's nested array). */
 function bulks(raw: string): string[] {
@@ -502,37 +420,6 @@ group("hash, set and zset values", [
 
 // --- the in-process owner ------------------------------------------------------------
 
-interface Owner {
-  srv: Server;
-  client: Client;
-  run(...argv: string[]): string;
-  propagated: string[][];
-}
-
-function inProcess(): Owner {
-  const srv = new Server(new Config());
-  const chunks: Uint8Array[] = [];
-  const client = srv.connect({
-    write: (b) => chunks.push(b),
-    close: () => {},
-    pendingBytes: () => 0,
-  }, { addr: "127.0.0.1:1", laddr: "127.0.0.1:2", fd: 9 })!;
-  const propagated: string[][] = [];
-  srv.propagationTargets.push({ feed: (_db, argv) => propagated.push([...argv]) });
-  return {
-    srv,
-    client,
-    propagated,
-    run(...argv: string[]): string {
-      chunks.length = 0;
-      srv.feed(client, [argv]);
-      let s = "";
-      for (const ch of chunks) for (const b of ch) s += String.fromCharCode(b);
-      return s;
-    },
-  };
-}
-
 /** A full SCAN iteration; `between` runs after every call. */
 function fullScan(o: Owner, count: number, between: (step: number) => void): {
   seen: Map<string, number>;
@@ -560,13 +447,13 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     let ours: ServerProc | null = null, real: ServerProc | null = null;
-    let a: Conn | null = null, b: Conn | null = null;
+    let a: RawConn | null = null, b: RawConn | null = null;
     try {
       [ours, real] = await Promise.all([
         startServer(),
         startRealRedis(["--enable-debug-command", "yes"]),
       ]);
-      [a, b] = await Promise.all([Conn.open(ours.port), Conn.open(real.port)]);
+      [a, b] = await Promise.all([RawConn.open(ours.port), RawConn.open(real.port)]);
       const both = async (cmds: string[][]) =>
         await Promise.all([a!.pipeline(cmds), b!.pipeline(cmds)]);
       const compare = async (cmds: string[][]) => {
@@ -601,7 +488,7 @@ Deno.test({
             const found: string[] = [];
             let cursor = "0";
             do {
-              const r = bulks(await conn.call("SCAN", cursor, ...opts));
+              const r = bulks(await conn.cmd("SCAN", cursor, ...opts));
               cursor = r[0];
               found.push(...r.slice(1));
             } while (cursor !== "0");
@@ -645,23 +532,23 @@ Deno.test({
         for (const [k, n] of counts) assert.ok(n > 120, `${k} came up only ${n} times of 600`);
         await a!.pipeline([c("DEL", "k1", "k2", "k3"), c("SET", "dead2", "x", "PX", "1")]);
         await new Promise((r) => setTimeout(r, 20));
-        assert.equal(await a!.call("RANDOMKEY"), "$-1\r\n");
+        assert.equal(await a!.cmd("RANDOMKEY"), "$-1\r\n");
         await a!.pipeline([c("DEBUG", "SET-ACTIVE-EXPIRE", "1"), c("FLUSHALL")]);
       });
 
       await t.step("active expiry removes 1000 keys with no reads", async () => {
         const cmds = Array.from({ length: 1000 }, (_, i) => c("SET", `e:${i}`, "v", "PX", "100"));
         await a!.pipeline([c("FLUSHALL"), ...cmds]);
-        assert.equal(await a!.call("DBSIZE"), ":1000\r\n");
+        assert.equal(await a!.cmd("DBSIZE"), ":1000\r\n");
         const t0 = Date.now();
         await waitFor(
-          async () => (await a!.call("DBSIZE")) === ":0\r\n",
+          async () => (await a!.cmd("DBSIZE")) === ":0\r\n",
           "active expiry",
           1500,
           50,
         );
         assert.ok(Date.now() - t0 < 1500);
-        const info = bulks(await a!.call("INFO", "stats"))[0];
+        const info = bulks(await a!.cmd("INFO", "stats"))[0];
         assert.match(info, /expired_keys:(\d{4,})/);
       });
 
@@ -670,7 +557,7 @@ Deno.test({
         const seen = new Set<string>();
         let cursor = "0", step = 0;
         do {
-          const r = bulks(await a!.call("SCAN", cursor, "COUNT", "50"));
+          const r = bulks(await a!.cmd("SCAN", cursor, "COUNT", "50"));
           cursor = r[0];
           for (const k of r.slice(1)) seen.add(k);
           // churn: add new keys, delete and re-add others
@@ -684,8 +571,8 @@ Deno.test({
         for (let i = 0; i < 2000; i++) assert.ok(seen.has(`stable:${i}`), `stable:${i} missed`);
       });
     } finally {
-      a?.close();
-      b?.close();
+      await a?.close();
+      await b?.close();
       await Promise.all([ours?.stop(), real?.stop()]);
     }
   },

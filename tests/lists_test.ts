@@ -4,123 +4,18 @@
 // what a served blocked client propagates; and the list class itself.
 import assert from "node:assert/strict";
 import { type ServerProc, startRealRedis, startServer, waitFor } from "./helpers.ts";
+import { RawConn } from "./rawconn.ts";
 import { RedisList } from "../server/keyspace/types/list.ts";
 import { parseTimeout } from "../server/commands/lists.ts";
 import { Server } from "../server/keyspace/owner.ts";
 import { Config } from "../server/config.ts";
 
-// --- a raw RESP connection ------------------------------------------------------
-
-/** End offset of the complete RESP reply starting at `i`, or -1 if incomplete. */
-function replyEnd(s: string, i: number): number {
-  const nl = s.indexOf("\r\n", i);
-  if (nl < 0) return -1;
-  const t = s[i];
-  if (t === "+" || t === "-" || t === ":") return nl + 2;
-  const n = Number(s.slice(i + 1, nl));
-  if (t === "$") {
-    if (n < 0) return nl + 2;
-    const end = nl + 2 + n + 2;
-    return s.length >= end ? end : -1;
-  }
-  if (t === "*") {
-    let p = nl + 2;
-    for (let k = 0; k < n; k++) {
-      p = replyEnd(s, p);
-      if (p < 0) return -1;
-    }
-    return p;
-  }
-  throw new Error(`bad reply: ${JSON.stringify(s.slice(i))}`);
-}
-
-function encode(argv: string[]): Uint8Array {
-  let s = `*${argv.length}\r\n`;
-  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
-
-class Conn {
-  private buf = "";
-  private closed = false;
-  private waiter: (() => void) | null = null;
-  private constructor(private conn: Deno.TcpConn) {
-    this.pump();
-  }
-
-  static async open(port: number): Promise<Conn> {
-    return new Conn(await Deno.connect({ hostname: "127.0.0.1", port }));
-  }
-
-  private async pump(): Promise<void> {
-    const b = new Uint8Array(65536);
-    try {
-      for (;;) {
-        const n = await this.conn.read(b);
-        if (n === null) break;
-        this.buf += String.fromCharCode(...b.subarray(0, n));
-        this.waiter?.();
-      }
-    } catch { /* closed */ }
-    this.closed = true;
-    this.waiter?.();
-  }
-
-  async send(...argvs: string[][]): Promise<void> {
-    for (const a of argvs) {
-      const bytes = encode(a);
-      let off = 0;
-      while (off < bytes.length) off += await this.conn.write(bytes.subarray(off));
-    }
-  }
-
-  /** The next complete reply (raw), or null if none arrives within timeoutMs. */
-  async reply(timeoutMs = 3000): Promise<string | null> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (this.buf.length) {
-        const end = replyEnd(this.buf, 0);
-        if (end > 0) {
-          const r = this.buf.slice(0, end);
-          this.buf = this.buf.slice(end);
-          return r;
-        }
-      }
-      const left = deadline - Date.now();
-      if (left <= 0 || this.closed) return null;
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
-        this.waiter = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
-      this.waiter = null;
-    }
-  }
-
-  async cmd(...argv: string[]): Promise<string> {
-    await this.send(argv);
-    const r = await this.reply();
-    if (r === null) throw new Error(`no reply to ${argv.join(" ")}`);
-    return r;
-  }
-
-  close(): void {
-    try {
-      this.conn.close();
-    } catch { /* already */ }
-  }
-}
-
-async function blockedClients(c: Conn): Promise<number> {
+async function blockedClients(c: RawConn): Promise<number> {
   const info = await c.cmd("INFO", "clients");
   return Number(/blocked_clients:(\d+)/.exec(info)![1]);
 }
 
-async function waitBlocked(c: Conn, n: number): Promise<void> {
+async function waitBlocked(c: RawConn, n: number): Promise<void> {
   await waitFor(async () => (await blockedClients(c)) === n, `${n} blocked clients`, 5000, 5);
 }
 
@@ -401,7 +296,7 @@ function scriptCommands(): string[][] {
 
 /** Run commands one by one on a fresh connection (keys prefixed), return the raw replies. */
 async function runScript(port: number, prefix: string, cmds: string[][]): Promise<string[]> {
-  const c = await Conn.open(port);
+  const c = await RawConn.open(port);
   const KEYED =
     /^(lpush|rpush|lpushx|rpushx|lpop|rpop|llen|lrange|lindex|lset|linsert|lrem|ltrim|lpos|set)$/i;
   const out: string[] = [];
@@ -425,7 +320,7 @@ async function runScript(port: number, prefix: string, cmds: string[][]): Promis
       out.push(`${argv.join(" ")} => ${r}`);
     }
   } finally {
-    c.close();
+    await c.close();
   }
   return out;
 }
@@ -436,54 +331,54 @@ type Scenario = (port: number, k: (s: string) => string) => Promise<string[]>;
 
 const SCENARIOS: Record<string, Scenario> = {
   "a push from another client wakes BLPOP": async (port, k) => {
-    const [c1, c2] = await Promise.all([Conn.open(port), Conn.open(port)]);
+    const [c1, c2] = await Promise.all([RawConn.open(port), RawConn.open(port)]);
     try {
-      await c1.send(["BLPOP", k("q"), "0"]);
+      await c1.send([["BLPOP", k("q"), "0"]]);
       await waitBlocked(c2, 1);
       const out = [await c2.cmd("RPUSH", k("q"), "a", "b")];
-      out.push((await c1.reply())!);
+      out.push((await c1.maybeRead(3000))!);
       out.push(await c2.cmd("LRANGE", k("q"), "0", "-1"));
       return out;
     } finally {
-      c1.close();
-      c2.close();
+      await c1.close();
+      await c2.close();
     }
   },
   "three blocked clients are served first come, first served": async (port, k) => {
-    const cs = await Promise.all([0, 1, 2, 3].map(() => Conn.open(port)));
+    const cs = await Promise.all([0, 1, 2, 3].map(() => RawConn.open(port)));
     try {
       for (let i = 0; i < 3; i++) {
-        await cs[i].send(["BLPOP", k("f1"), k("fifo"), "0"]);
+        await cs[i].send([["BLPOP", k("f1"), k("fifo"), "0"]]);
         await waitBlocked(cs[3], i + 1);
       }
       const out = [await cs[3].cmd("RPUSH", k("fifo"), "x", "y")];
-      out.push((await cs[0].reply())!, (await cs[1].reply())!);
-      out.push((await cs[2].reply(200)) ?? "(still blocked)");
+      out.push((await cs[0].maybeRead(3000))!, (await cs[1].maybeRead(3000))!);
+      out.push((await cs[2].maybeRead(200)) ?? "(still blocked)");
       out.push(await cs[3].cmd("LPUSH", k("f1"), "z"));
-      out.push((await cs[2].reply())!);
+      out.push((await cs[2].maybeRead(3000))!);
       out.push(await cs[3].cmd("LLEN", k("fifo")), await cs[3].cmd("LLEN", k("f1")));
       return out;
     } finally {
-      for (const c of cs) c.close();
+      for (const c of cs) await c.close();
     }
   },
   "one push of many elements serves many clients, BRPOP takes from the tail": async (port, k) => {
-    const cs = await Promise.all([0, 1, 2].map(() => Conn.open(port)));
+    const cs = await Promise.all([0, 1, 2].map(() => RawConn.open(port)));
     try {
-      await cs[0].send(["BRPOP", k("many"), "0"]);
+      await cs[0].send([["BRPOP", k("many"), "0"]]);
       await waitBlocked(cs[2], 1);
-      await cs[1].send(["BLPOP", k("many"), "0"]);
+      await cs[1].send([["BLPOP", k("many"), "0"]]);
       await waitBlocked(cs[2], 2);
       const out = [await cs[2].cmd("RPUSH", k("many"), "1", "2", "3")];
-      out.push((await cs[0].reply())!, (await cs[1].reply())!);
+      out.push((await cs[0].maybeRead(3000))!, (await cs[1].maybeRead(3000))!);
       out.push(await cs[2].cmd("LRANGE", k("many"), "0", "-1"));
       return out;
     } finally {
-      for (const c of cs) c.close();
+      for (const c of cs) await c.close();
     }
   },
   "timeouts of 0.1 s reply nil": async (port, k) => {
-    const c = await Conn.open(port);
+    const c = await RawConn.open(port);
     try {
       const out: string[] = [];
       for (
@@ -496,8 +391,8 @@ const SCENARIOS: Record<string, Scenario> = {
         ]
       ) {
         const t0 = performance.now();
-        await c.send(argv);
-        const r = await c.reply(3000);
+        await c.send([argv]);
+        const r = await c.maybeRead(3000);
         const dt = performance.now() - t0;
         assert.ok(dt >= 95, `${argv[0]} replied after ${dt} ms`);
         assert.ok(dt < 1500, `${argv[0]} replied after ${dt} ms`);
@@ -506,148 +401,160 @@ const SCENARIOS: Record<string, Scenario> = {
       out.push(await c.cmd("INFO", "clients").then((s) => /blocked_clients:\d+/.exec(s)![0]));
       return out;
     } finally {
-      c.close();
+      await c.close();
     }
   },
   "a blocked client that disconnects is forgotten": async (port, k) => {
-    const [c1, c2, c3] = await Promise.all([Conn.open(port), Conn.open(port), Conn.open(port)]);
+    const [c1, c2, c3] = await Promise.all([
+      RawConn.open(port),
+      RawConn.open(port),
+      RawConn.open(port),
+    ]);
     try {
-      await c1.send(["BLPOP", k("dc"), "0"]);
+      await c1.send([["BLPOP", k("dc"), "0"]]);
       await waitBlocked(c3, 1);
-      c1.close();
+      await c1.close();
       await waitBlocked(c3, 0);
       const out = [await c3.cmd("RPUSH", k("dc"), "v1")];
       out.push(await c3.cmd("LRANGE", k("dc"), "0", "-1"));
-      await c2.send(["BLPOP", k("dc2"), "0"]);
+      await c2.send([["BLPOP", k("dc2"), "0"]]);
       await waitBlocked(c3, 1);
       out.push(await c3.cmd("RPUSH", k("dc2"), "v2"));
-      out.push((await c2.reply())!);
+      out.push((await c2.maybeRead(3000))!);
       return out;
     } finally {
-      c1.close();
-      c2.close();
-      c3.close();
+      await c1.close();
+      await c2.close();
+      await c3.close();
     }
   },
   "BLMOVE and BRPOPLPUSH are served by a push, and chain into other blocked clients": async (
     port,
     k,
   ) => {
-    const cs = await Promise.all([0, 1, 2, 3].map(() => Conn.open(port)));
+    const cs = await Promise.all([0, 1, 2, 3].map(() => RawConn.open(port)));
     try {
-      await cs[0].send(["BLMOVE", k("src"), k("mid"), "RIGHT", "LEFT", "0"]);
+      await cs[0].send([["BLMOVE", k("src"), k("mid"), "RIGHT", "LEFT", "0"]]);
       await waitBlocked(cs[3], 1);
-      await cs[1].send(["BRPOPLPUSH", k("mid"), k("dst"), "0"]);
+      await cs[1].send([["BRPOPLPUSH", k("mid"), k("dst"), "0"]]);
       await waitBlocked(cs[3], 2);
-      await cs[2].send(["BLPOP", k("dst"), "0"]);
+      await cs[2].send([["BLPOP", k("dst"), "0"]]);
       await waitBlocked(cs[3], 3);
       const out = [await cs[3].cmd("RPUSH", k("src"), "a", "b")];
-      out.push((await cs[0].reply())!, (await cs[1].reply())!, (await cs[2].reply())!);
+      out.push(
+        (await cs[0].maybeRead(3000))!,
+        (await cs[1].maybeRead(3000))!,
+        (await cs[2].maybeRead(3000))!,
+      );
       for (const key of ["src", "mid", "dst"]) {
         out.push(await cs[3].cmd("LRANGE", k(key), "0", "-1"));
       }
       // a destination holding another type: WRONGTYPE when woken, nothing moved
       await cs[3].cmd("SET", k("str"), "v");
-      await cs[0].send(["BLMOVE", k("src2"), k("str"), "LEFT", "LEFT", "0"]);
+      await cs[0].send([["BLMOVE", k("src2"), k("str"), "LEFT", "LEFT", "0"]]);
       await waitBlocked(cs[3], 1);
       out.push(await cs[3].cmd("RPUSH", k("src2"), "x"));
-      out.push((await cs[0].reply())!);
+      out.push((await cs[0].maybeRead(3000))!);
       out.push(await cs[3].cmd("LRANGE", k("src2"), "0", "-1"));
       return out;
     } finally {
-      for (const c of cs) c.close();
+      for (const c of cs) await c.close();
     }
   },
   "BLMPOP is served with up to COUNT elements, from the key that got data": async (port, k) => {
-    const [c1, c2] = await Promise.all([Conn.open(port), Conn.open(port)]);
+    const [c1, c2] = await Promise.all([RawConn.open(port), RawConn.open(port)]);
     try {
-      await c1.send(["BLMPOP", "0", "2", k("m1"), k("m2"), "RIGHT", "COUNT", "2"]);
+      await c1.send([["BLMPOP", "0", "2", k("m1"), k("m2"), "RIGHT", "COUNT", "2"]]);
       await waitBlocked(c2, 1);
       const out = [await c2.cmd("RPUSH", k("m2"), "a", "b", "c")];
-      out.push((await c1.reply())!);
-      await c1.send(["BLPOP", k("m1"), k("m2"), k("m3"), "0"]);
-      out.push((await c1.reply())!);
-      await c1.send(["BLPOP", k("m1"), k("m3"), "0"]);
+      out.push((await c1.maybeRead(3000))!);
+      await c1.send([["BLPOP", k("m1"), k("m2"), k("m3"), "0"]]);
+      out.push((await c1.maybeRead(3000))!);
+      await c1.send([["BLPOP", k("m1"), k("m3"), "0"]]);
       await waitBlocked(c2, 1);
       out.push(await c2.cmd("RPUSH", k("m3"), "z"));
-      out.push((await c1.reply())!);
+      out.push((await c1.maybeRead(3000))!);
       return out;
     } finally {
-      c1.close();
-      c2.close();
+      await c1.close();
+      await c2.close();
     }
   },
   "a key of another type does not wake a blocked client": async (port, k) => {
-    const [c1, c2] = await Promise.all([Conn.open(port), Conn.open(port)]);
+    const [c1, c2] = await Promise.all([RawConn.open(port), RawConn.open(port)]);
     try {
-      await c1.send(["BLPOP", k("ty"), "0"]);
+      await c1.send([["BLPOP", k("ty"), "0"]]);
       await waitBlocked(c2, 1);
       const out = [await c2.cmd("SET", k("ty"), "str")];
-      out.push((await c1.reply(200)) ?? "(still blocked)");
+      out.push((await c1.maybeRead(200)) ?? "(still blocked)");
       out.push(String(await blockedClients(c2)));
       out.push(await c2.cmd("LPOP", k("ty")));
       return out;
     } finally {
-      c1.close();
-      c2.close();
+      await c1.close();
+      await c2.close();
     }
   },
   "a pipeline after a blocking command runs once it is served": async (port, k) => {
-    const [c1, c2] = await Promise.all([Conn.open(port), Conn.open(port)]);
+    const [c1, c2] = await Promise.all([RawConn.open(port), RawConn.open(port)]);
     try {
-      await c1.send(["BLPOP", k("pl"), "0"], ["LLEN", k("pl")], ["PING"]);
+      await c1.send([["BLPOP", k("pl"), "0"], ["LLEN", k("pl")], ["PING"]]);
       await waitBlocked(c2, 1);
-      const out = [(await c1.reply(200)) ?? "(no reply yet)"];
+      const out = [(await c1.maybeRead(200)) ?? "(no reply yet)"];
       out.push(await c2.cmd("RPUSH", k("pl"), "a", "b"));
-      out.push((await c1.reply())!, (await c1.reply())!, (await c1.reply())!);
+      out.push(
+        (await c1.maybeRead(3000))!,
+        (await c1.maybeRead(3000))!,
+        (await c1.maybeRead(3000))!,
+      );
       return out;
     } finally {
-      c1.close();
-      c2.close();
+      await c1.close();
+      await c2.close();
     }
   },
   "CLIENT UNBLOCK ends the wait with the timeout reply or an error": async (port, k) => {
-    const [c1, c2] = await Promise.all([Conn.open(port), Conn.open(port)]);
+    const [c1, c2] = await Promise.all([RawConn.open(port), RawConn.open(port)]);
     try {
       const id = (await c1.cmd("CLIENT", "ID")).slice(1, -2);
-      await c1.send(["BLPOP", k("ub"), "0"]);
+      await c1.send([["BLPOP", k("ub"), "0"]]);
       await waitBlocked(c2, 1);
       const out = [await c2.cmd("CLIENT", "UNBLOCK", id)];
-      out.push((await c1.reply())!);
-      await c1.send(["BLMOVE", k("ub"), k("ub2"), "LEFT", "LEFT", "0"]);
+      out.push((await c1.maybeRead(3000))!);
+      await c1.send([["BLMOVE", k("ub"), k("ub2"), "LEFT", "LEFT", "0"]]);
       await waitBlocked(c2, 1);
       out.push(await c2.cmd("CLIENT", "UNBLOCK", id, "ERROR"));
-      out.push((await c1.reply())!);
+      out.push((await c1.maybeRead(3000))!);
       out.push(await c2.cmd("CLIENT", "UNBLOCK", id));
       out.push(await c2.cmd("RPUSH", k("ub"), "x"));
       out.push(await c2.cmd("LLEN", k("ub")));
       return out;
     } finally {
-      c1.close();
-      c2.close();
+      await c1.close();
+      await c2.close();
     }
   },
   "a push inside MULTI/EXEC wakes the blocked client only after EXEC": async (port, k) => {
-    const [c1, c2] = await Promise.all([Conn.open(port), Conn.open(port)]);
+    const [c1, c2] = await Promise.all([RawConn.open(port), RawConn.open(port)]);
     try {
-      await c1.send(["BLPOP", k("tx"), "0"]);
+      await c1.send([["BLPOP", k("tx"), "0"]]);
       await waitBlocked(c2, 1);
       const out = [await c2.cmd("MULTI")];
       out.push(await c2.cmd("RPUSH", k("tx"), "a", "b"));
       out.push(await c2.cmd("LPOP", k("tx")));
       out.push(await c2.cmd("LLEN", k("tx")));
-      out.push((await c1.reply(200)) ?? "(still blocked)");
+      out.push((await c1.maybeRead(200)) ?? "(still blocked)");
       out.push(await c2.cmd("EXEC"));
-      out.push((await c1.reply())!);
+      out.push((await c1.maybeRead(3000))!);
       out.push(await c2.cmd("LLEN", k("tx")));
       return out;
     } finally {
-      c1.close();
-      c2.close();
+      await c1.close();
+      await c2.close();
     }
   },
   "blocking commands inside MULTI do not block": async (port, k) => {
-    const c = await Conn.open(port);
+    const c = await RawConn.open(port);
     try {
       const out = [await c.cmd("MULTI")];
       for (
@@ -668,7 +575,7 @@ const SCENARIOS: Record<string, Scenario> = {
       out.push(await c.cmd("EXEC"));
       return out;
     } finally {
-      c.close();
+      await c.close();
     }
   },
 };
@@ -723,15 +630,15 @@ Deno.test({
       });
 
       await t.step("OBJECT ENCODING of a list is quicklist, as 7.0", async () => {
-        const [c1, c2] = await Promise.all([Conn.open(ours!.port), Conn.open(real!.port)]);
+        const [c1, c2] = await Promise.all([RawConn.open(ours!.port), RawConn.open(real!.port)]);
         try {
           for (const c of [c1, c2]) {
             await c.cmd("RPUSH", prefix + "enc", "a");
             assert.equal(await c.cmd("OBJECT", "ENCODING", prefix + "enc"), "$9\r\nquicklist\r\n");
           }
         } finally {
-          c1.close();
-          c2.close();
+          await c1.close();
+          await c2.close();
         }
       });
 

@@ -2,6 +2,10 @@
 // redis-server byte for byte: commands go out as multibulk requests, replies
 // come back as their exact wire text (one string per reply; pushes included).
 
+import { Config } from "../server/config.ts";
+import { Server } from "../server/keyspace/owner.ts";
+import type { Client } from "../server/keyspace/client.ts";
+
 export function encode(argv: string[]): Uint8Array {
   let s = `*${argv.length}\r\n`;
   for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
@@ -34,6 +38,30 @@ export function replyEnd(s: string, pos: number): number {
   }
   throw new Error(`bad reply type ${JSON.stringify(s.slice(pos, pos + 20))}`);
 }
+
+export type Reply = string | number | null | { error: string } | Reply[];
+
+/** A raw RESP2 reply as a value (errors as `{ error }`, nil as null). */
+export function parse(s: string, pos = 0): [Reply, number] {
+  const eol = s.indexOf("\r\n", pos);
+  const t = s[pos], line = s.slice(pos + 1, eol);
+  if (t === "+") return [line, eol + 2];
+  if (t === "-") return [{ error: line }, eol + 2];
+  if (t === ":") return [Number(line), eol + 2];
+  const n = Number(line);
+  if (t === "$") return n < 0 ? [null, eol + 2] : [s.slice(eol + 2, eol + 2 + n), eol + 4 + n];
+  if (n < 0) return [null, eol + 2];
+  const out: Reply[] = [];
+  let p = eol + 2;
+  for (let i = 0; i < n; i++) {
+    const [v, q] = parse(s, p);
+    out.push(v);
+    p = q;
+  }
+  return [out, p];
+}
+
+export const value = (raw: string): Reply => parse(raw)[0];
 
 export class RawConn {
   private buf = "";
@@ -135,6 +163,11 @@ export class RawConn {
     return (await this.pipeline([argv]))[0];
   }
 
+  /** One command; its reply parsed into a value. */
+  async call(...argv: string[]): Promise<Reply> {
+    return value(await this.cmd(...argv));
+  }
+
   async close(): Promise<void> {
     try {
       this.conn.close();
@@ -180,4 +213,35 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A server in this process with one client: raw replies and what it propagates. */
+export interface Owner {
+  srv: Server;
+  client: Client;
+  /** One command; its raw reply. */
+  run(...argv: string[]): string;
+  /** One command; its reply parsed into a value. */
+  call(...argv: string[]): Reply;
+  propagated: string[][];
+}
+
+export function inProcess(): Owner {
+  const srv = new Server(new Config());
+  const chunks: Uint8Array[] = [];
+  const client = srv.connect({
+    write: (b) => chunks.push(b),
+    close: () => {},
+    pendingBytes: () => 0,
+  }, { addr: "127.0.0.1:1", laddr: "127.0.0.1:2", fd: 9 })!;
+  const propagated: string[][] = [];
+  srv.propagationTargets.push({ feed: (_db, argv) => propagated.push([...argv]) });
+  const run = (...argv: string[]): string => {
+    chunks.length = 0;
+    srv.feed(client, [argv]);
+    let s = "";
+    for (const ch of chunks) for (const b of ch) s += String.fromCharCode(b);
+    return s;
+  };
+  return { srv, client, propagated, run, call: (...argv) => value(run(...argv)) };
 }

@@ -8,124 +8,8 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { type ServerProc, startRealRedis, startServer } from "./helpers.ts";
-import { Config } from "../server/config.ts";
-import { Server } from "../server/keyspace/owner.ts";
-import type { Client } from "../server/keyspace/client.ts";
+import { inProcess, prng, RawConn, value } from "./rawconn.ts";
 import { isIntsetMember, RedisSet } from "../server/keyspace/types/set.ts";
-
-// --- a raw RESP connection -------------------------------------------------------
-
-function encode(argv: string[]): Uint8Array {
-  let s = `*${argv.length}\r\n`;
-  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-/** End of the RESP2 reply starting at `pos` in `s`, or -1 if incomplete. */
-function replyEnd(s: string, pos: number): number {
-  const eol = s.indexOf("\r\n", pos);
-  if (eol < 0) return -1;
-  const t = s[pos];
-  if (t === "+" || t === "-" || t === ":") return eol + 2;
-  const n = Number(s.slice(pos + 1, eol));
-  if (t === "$") {
-    if (n < 0) return eol + 2;
-    const end = eol + 2 + n + 2;
-    return end <= s.length ? end : -1;
-  }
-  if (t === "*") {
-    let p = eol + 2;
-    for (let i = 0; i < n; i++) {
-      p = replyEnd(s, p);
-      if (p < 0) return -1;
-    }
-    return p;
-  }
-  throw new Error(`bad reply type ${JSON.stringify(s.slice(pos, pos + 20))}`);
-}
-
-type Reply = string | number | null | { error: string } | Reply[];
-
-/** A raw RESP2 reply as a value. */
-function parse(s: string, pos = 0): [Reply, number] {
-  const eol = s.indexOf("\r\n", pos);
-  const t = s[pos], line = s.slice(pos + 1, eol);
-  if (t === "+") return [line, eol + 2];
-  if (t === "-") return [{ error: line }, eol + 2];
-  if (t === ":") return [Number(line), eol + 2];
-  const n = Number(line);
-  if (t === "$") return n < 0 ? [null, eol + 2] : [s.slice(eol + 2, eol + 2 + n), eol + 4 + n];
-  if (n < 0) return [null, eol + 2];
-  const out: Reply[] = [];
-  let p = eol + 2;
-  for (let i = 0; i < n; i++) {
-    const [v, q] = parse(s, p);
-    out.push(v);
-    p = q;
-  }
-  return [out, p];
-}
-
-const value = (raw: string): Reply => parse(raw)[0];
-
-class Conn {
-  private buf = "";
-  private readBuf = new Uint8Array(65536);
-  private constructor(private conn: Deno.TcpConn) {}
-
-  static async open(port: number): Promise<Conn> {
-    return new Conn(await Deno.connect({ hostname: "127.0.0.1", port }));
-  }
-
-  /** Send the commands pipelined; the raw reply of each. */
-  async pipeline(cmds: string[][]): Promise<string[]> {
-    const parts = cmds.map(encode);
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let off = 0;
-    for (const p of parts) {
-      all.set(p, off);
-      off += p.length;
-    }
-    for (let w = 0; w < all.length;) w += await this.conn.write(all.subarray(w));
-    const replies: string[] = [];
-    while (replies.length < cmds.length) {
-      const end = this.buf.length ? replyEnd(this.buf, 0) : -1;
-      if (end >= 0) {
-        replies.push(this.buf.slice(0, end));
-        this.buf = this.buf.slice(end);
-        continue;
-      }
-      const n = await this.conn.read(this.readBuf);
-      if (n === null) throw new Error("connection closed");
-      let chunk = "";
-      for (let i = 0; i < n; i++) chunk += String.fromCharCode(this.readBuf[i]);
-      this.buf += chunk;
-    }
-    return replies;
-  }
-
-  async call(...argv: string[]): Promise<Reply> {
-    return value((await this.pipeline([argv]))[0]);
-  }
-
-  close(): void {
-    try {
-      this.conn.close();
-    } catch { /* closed */ }
-  }
-}
-
-/** A seeded PRNG (mulberry32), so that a failing run can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6D2B79F5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const c = (...a: string[]) => a;
 const LLMAX = "9223372036854775807";
@@ -498,10 +382,10 @@ Deno.test({
   sanitizeOps: false,
   async fn(t) {
     let ours: ServerProc | null = null, real: ServerProc | null = null;
-    let a: Conn | null = null, b: Conn | null = null;
+    let a: RawConn | null = null, b: RawConn | null = null;
     try {
       [ours, real] = await Promise.all([startServer(), startRealRedis()]);
-      [a, b] = await Promise.all([Conn.open(ours.port), Conn.open(real.port)]);
+      [a, b] = await Promise.all([RawConn.open(ours.port), RawConn.open(real.port)]);
       const both = async (cmds: string[][]) =>
         await Promise.all([a!.pipeline(cmds), b!.pipeline(cmds)]);
       const compare = async (cmds: string[][]) => {
@@ -667,8 +551,8 @@ Deno.test({
         }
       });
     } finally {
-      a?.close();
-      b?.close();
+      await a?.close();
+      await b?.close();
       await ours?.stop();
       await real?.stop();
     }
@@ -677,42 +561,11 @@ Deno.test({
 
 // --- in-process: propagation, dirty counts, SSCAN under modification ------------------
 
-interface Owner {
-  srv: Server;
-  client: Client;
-  run(...argv: string[]): Reply;
-  propagated: string[][];
-}
-
-function inProcess(): Owner {
-  const srv = new Server(new Config());
-  const chunks: Uint8Array[] = [];
-  const client = srv.connect({
-    write: (b) => chunks.push(b),
-    close: () => {},
-    pendingBytes: () => 0,
-  }, { addr: "127.0.0.1:1", laddr: "127.0.0.1:2", fd: 9 })!;
-  const propagated: string[][] = [];
-  srv.propagationTargets.push({ feed: (_db, argv) => propagated.push([...argv]) });
-  return {
-    srv,
-    client,
-    propagated,
-    run(...argv: string[]): Reply {
-      chunks.length = 0;
-      srv.feed(client, [argv]);
-      let s = "";
-      for (const ch of chunks) for (const b of ch) s += String.fromCharCode(b);
-      return value(s);
-    },
-  };
-}
-
 Deno.test("set writes: propagation as Redis 7.0 (SPOP -> SREM / DEL), dirty counts", () => {
   const o = inProcess();
   const prop = (argv: string[], ...expected: string[][]) => {
     o.propagated.length = 0;
-    const r = o.run(...argv);
+    const r = o.call(...argv);
     assert.deepEqual(o.propagated, expected, argv.join(" "));
     return r;
   };
@@ -722,13 +575,13 @@ Deno.test("set writes: propagation as Redis 7.0 (SPOP -> SREM / DEL), dirty coun
   prop(c("SREM", "nokey", "zz"));
   // the member popped is random: the expected propagation follows the reply
   o.propagated.length = 0;
-  const popped = o.run("SPOP", "s") as string;
+  const popped = o.call("SPOP", "s") as string;
   assert.deepEqual(o.propagated, [["SREM", "s", popped]]);
   o.propagated.length = 0;
-  const one = o.run("SPOP", "s", "1") as string[];
+  const one = o.call("SPOP", "s", "1") as string[];
   assert.deepEqual(o.propagated, [["SREM", "s", one[0]]]);
   o.propagated.length = 0;
-  const two = o.run("SPOP", "s", "2") as string[];
+  const two = o.call("SPOP", "s", "2") as string[];
   assert.deepEqual(o.propagated, [["MULTI"], ["SREM", "s", two[0]], ["SREM", "s", two[1]], [
     "EXEC",
   ]]);
@@ -738,10 +591,10 @@ Deno.test("set writes: propagation as Redis 7.0 (SPOP -> SREM / DEL), dirty coun
   prop(c("SPOP", "s", "10"), c("DEL", "s"));
   assert.equal(o.client.db.has("s"), false);
   // the last member popped without a count is an SREM (the key goes away)
-  o.run("SADD", "s", "x");
+  o.call("SADD", "s", "x");
   prop(c("SPOP", "s"), c("SREM", "s", "x"));
   assert.equal(o.client.db.has("s"), false);
-  o.run("SADD", "s", "1", "2");
+  o.call("SADD", "s", "1", "2");
   prop(c("SMOVE", "s", "t", "1"), c("SMOVE", "s", "t", "1"));
   prop(c("SMOVE", "s", "t", "9"));
   prop(c("SMOVE", "nokey", "t", "1"));
@@ -751,29 +604,29 @@ Deno.test("set writes: propagation as Redis 7.0 (SPOP -> SREM / DEL), dirty coun
   prop(c("SINTER", "s", "u"));
   const dirty = (argv: string[], n: number) => {
     const before = o.srv.dirty;
-    o.run(...argv);
+    o.call(...argv);
     assert.equal(o.srv.dirty - before, n, argv.join(" "));
   };
   dirty(c("SADD", "d", "a", "b", "a"), 2);
   dirty(c("SREM", "d", "a", "z"), 1);
   dirty(c("SREM", "d", "z"), 0);
   // a TTL survives in-place changes; a STORE replaces it
-  o.run("EXPIRE", "d", "100");
-  o.run("SADD", "d", "q");
-  o.run("SREM", "d", "q");
-  o.run("SPOP", "d", "0");
+  o.call("EXPIRE", "d", "100");
+  o.call("SADD", "d", "q");
+  o.call("SREM", "d", "q");
+  o.call("SPOP", "d", "0");
   assert.ok(o.client.db.getExpire("d") !== undefined);
-  o.run("SUNIONSTORE", "d", "d");
+  o.call("SUNIONSTORE", "d", "d");
   assert.equal(o.client.db.getExpire("d"), undefined);
 });
 
 Deno.test("SPOP with a count inside MULTI/EXEC is not wrapped twice", () => {
   const o = inProcess();
-  o.run("SADD", "s", "a", "b", "c", "d");
+  o.call("SADD", "s", "a", "b", "c", "d");
   o.propagated.length = 0;
-  o.run("MULTI");
-  o.run("SPOP", "s", "2");
-  o.run("EXEC");
+  o.call("MULTI");
+  o.call("SPOP", "s", "2");
+  o.call("EXEC");
   assert.equal(
     o.propagated.filter((a) => a[0] === "MULTI").length,
     1,
@@ -786,20 +639,20 @@ Deno.test("SSCAN returns every member present throughout, under modification", (
   const o = inProcess();
   const rnd = prng(11);
   for (const count of [1, 4, 10, 50]) {
-    o.run("FLUSHALL");
-    o.run("SADD", "s", ...Array.from({ length: 700 }, (_, i) => `m${i}`));
+    o.call("FLUSHALL");
+    o.call("SADD", "s", ...Array.from({ length: 700 }, (_, i) => `m${i}`));
     const stable = new Set<string>();
     for (let i = 0; i < 700; i++) if (i % 4 !== 0) stable.add(`m${i}`);
     const seen = new Set<string>();
     let cursor = "0", calls = 0, added = 0;
     do {
-      const r = o.run("SSCAN", "s", cursor, "COUNT", String(count)) as [string, string[]];
+      const r = o.call("SSCAN", "s", cursor, "COUNT", String(count)) as [string, string[]];
       cursor = r[0];
       assert.ok(r[1].length <= count, "O(COUNT) per call");
       for (const m of r[1]) seen.add(m);
-      for (let k = 0; k < 3; k++) o.run("SREM", "s", `m${4 * Math.floor(rnd() * 175)}`);
-      if (rnd() < 0.5) o.run("SADD", "s", `new${added++}`);
-      o.run("SPOP", "s", "0");
+      for (let k = 0; k < 3; k++) o.call("SREM", "s", `m${4 * Math.floor(rnd() * 175)}`);
+      if (rnd() < 0.5) o.call("SADD", "s", `new${added++}`);
+      o.call("SPOP", "s", "0");
       assert.ok(++calls < 5000, "iteration ends");
     } while (cursor !== "0");
     for (const m of stable) assert.ok(seen.has(m), `count ${count}: ${m} missing`);

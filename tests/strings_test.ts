@@ -6,88 +6,9 @@ import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { Buffer } from "node:buffer";
 import { type ServerProc, startRealRedis, startServer } from "./helpers.ts";
-import { Config } from "../server/config.ts";
-import { Server } from "../server/keyspace/owner.ts";
-import type { Client } from "../server/keyspace/client.ts";
+import { inProcess, RawConn } from "./rawconn.ts";
 import type { RedisObject } from "../server/keyspace/db.ts";
 import { stringEncoding } from "../server/commands/strings.ts";
-
-// --- a raw RESP connection -------------------------------------------------------
-
-function encode(argv: string[]): Uint8Array {
-  let s = `*${argv.length}\r\n`;
-  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-/** End of the RESP2 reply starting at `pos` in `s`, or -1 if incomplete. */
-function replyEnd(s: string, pos: number): number {
-  const eol = s.indexOf("\r\n", pos);
-  if (eol < 0) return -1;
-  const t = s[pos];
-  if (t === "+" || t === "-" || t === ":") return eol + 2;
-  const n = Number(s.slice(pos + 1, eol));
-  if (t === "$") {
-    if (n < 0) return eol + 2;
-    const end = eol + 2 + n + 2;
-    return end <= s.length ? end : -1;
-  }
-  if (t === "*") {
-    let p = eol + 2;
-    for (let i = 0; i < n; i++) {
-      p = replyEnd(s, p);
-      if (p < 0) return -1;
-    }
-    return p;
-  }
-  throw new Error(`bad reply type ${JSON.stringify(s.slice(pos, pos + 20))}`);
-}
-
-class Conn {
-  private buf = "";
-  private readBuf = new Uint8Array(65536);
-  private constructor(private conn: Deno.TcpConn) {}
-
-  static async open(port: number): Promise<Conn> {
-    return new Conn(await Deno.connect({ hostname: "127.0.0.1", port }));
-  }
-
-  /** Send the commands pipelined; the raw reply of each. */
-  async pipeline(cmds: string[][]): Promise<string[]> {
-    const parts = cmds.map(encode);
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const all = new Uint8Array(total);
-    let off = 0;
-    for (const p of parts) {
-      all.set(p, off);
-      off += p.length;
-    }
-    for (let w = 0; w < all.length;) w += await this.conn.write(all.subarray(w));
-    const replies: string[] = [];
-    while (replies.length < cmds.length) {
-      const end = this.buf.length ? replyEnd(this.buf, 0) : -1;
-      if (end >= 0) {
-        replies.push(this.buf.slice(0, end));
-        this.buf = this.buf.slice(end);
-        continue;
-      }
-      const n = await this.conn.read(this.readBuf);
-      if (n === null) throw new Error("connection closed");
-      let chunk = "";
-      for (let i = 0; i < n; i++) chunk += String.fromCharCode(this.readBuf[i]);
-      this.buf += chunk;
-    }
-    return replies;
-  }
-
-  close(): void {
-    try {
-      this.conn.close();
-    } catch { /* closed */ }
-  }
-}
 
 // --- the command lists compared with redis-server --------------------------------
 
@@ -587,37 +508,6 @@ function randomFloat(): string {
 
 // --- in-process owner ---------------------------------------------------------------
 
-interface Owner {
-  srv: Server;
-  client: Client;
-  run(argv: string[]): string;
-  propagated: string[][];
-}
-
-function inProcess(): Owner {
-  const srv = new Server(new Config());
-  const chunks: Uint8Array[] = [];
-  const client = srv.connect({
-    write: (b) => chunks.push(b),
-    close: () => {},
-    pendingBytes: () => 0,
-  }, { addr: "127.0.0.1:1", laddr: "127.0.0.1:2", fd: 9 })!;
-  const propagated: string[][] = [];
-  srv.propagationTargets.push({ feed: (_db, argv) => propagated.push([...argv]) });
-  return {
-    srv,
-    client,
-    propagated,
-    run(argv: string[]): string {
-      chunks.length = 0;
-      srv.feed(client, [argv]);
-      let s = "";
-      for (const ch of chunks) for (const b of ch) s += String.fromCharCode(b);
-      return s;
-    },
-  };
-}
-
 const fakeList: RedisObject = { type: "list", encoding: () => "listpack" };
 
 const WRONGTYPE_CMDS: string[][] = [
@@ -667,10 +557,10 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     let ours: ServerProc | null = null, real: ServerProc | null = null;
-    let a: Conn | null = null, b: Conn | null = null;
+    let a: RawConn | null = null, b: RawConn | null = null;
     try {
       [ours, real] = await Promise.all([startServer(), startRealRedis()]);
-      [a, b] = await Promise.all([Conn.open(ours.port), Conn.open(real.port)]);
+      [a, b] = await Promise.all([RawConn.open(ours.port), RawConn.open(real.port)]);
       const both = async (cmds: string[][]) => {
         const [x, y] = await Promise.all([a!.pipeline(cmds), b!.pipeline(cmds)]);
         return [x, y];
@@ -799,7 +689,7 @@ Deno.test({
         ])]);
         const o = inProcess();
         o.client.db.set("l", fakeList);
-        const x = ["+OK\r\n", ":1\r\n", ...WRONGTYPE_CMDS.map((cmd) => o.run(cmd))];
+        const x = ["+OK\r\n", ":1\r\n", ...WRONGTYPE_CMDS.map((cmd) => o.run(...cmd))];
         for (let i = 2; i < y.length; i++) {
           assert.equal(x[i], y[i], `reply to ${JSON.stringify(WRONGTYPE_CMDS[i - 2])}`);
         }
@@ -807,8 +697,8 @@ Deno.test({
         assert.deepEqual(o.propagated, [["SET", "l", "now a string"]]);
       });
     } finally {
-      a?.close();
-      b?.close();
+      await a?.close();
+      await b?.close();
       await ours?.stop();
       await real?.stop();
     }
@@ -821,7 +711,7 @@ Deno.test("replication rewrites, TTLs and dirty counts", () => {
   const expectProp = (argv: string[], ...expected: string[][]) => {
     o.propagated.length = 0;
     const before = Date.now();
-    o.run(argv);
+    o.run(...argv);
     const after = Date.now();
     assert.equal(o.propagated.length, expected.length, `propagation of ${argv.join(" ")}`);
     expected.forEach((e, i) => {
@@ -909,52 +799,52 @@ Deno.test("replication rewrites, TTLs and dirty counts", () => {
   assert.equal(db.getExpire("f"), ttl);
   expectProp(c("INCRBYFLOAT", "f", "abc"));
   // INCR / APPEND / SETRANGE keep the TTL, as in Redis
-  o.run(c("SET", "t", "1", "EX", "100"));
+  o.run(...c("SET", "t", "1", "EX", "100"));
   const t0 = db.getExpire("t");
   assert.ok(t0 !== undefined);
-  o.run(c("INCR", "t"));
-  o.run(c("APPEND", "t", "0"));
-  o.run(c("SETRANGE", "t", "0", "3"));
+  o.run(...c("INCR", "t"));
+  o.run(...c("APPEND", "t", "0"));
+  o.run(...c("SETRANGE", "t", "0", "3"));
   assert.equal(db.get("t"), "30");
   assert.equal(db.getExpire("t"), t0);
   // dirty: once per key set by MSET, once per other write
   const d0 = o.srv.dirty;
-  o.run(c("MSET", "x", "1", "y", "2", "z", "3"));
+  o.run(...c("MSET", "x", "1", "y", "2", "z", "3"));
   assert.equal(o.srv.dirty - d0, 3);
-  o.run(c("GET", "x"));
-  o.run(c("SET", "x", "1", "NX"));
+  o.run(...c("GET", "x"));
+  o.run(...c("SET", "x", "1", "NX"));
   assert.equal(o.srv.dirty - d0, 3);
 });
 
 Deno.test("keyspace hits and misses", () => {
   const o = inProcess();
   const st = o.srv.stats;
-  o.run(c("MSET", "a", "1", "b", "2"));
+  o.run(...c("MSET", "a", "1", "b", "2"));
   const h0 = st.keyspaceHits, m0 = st.keyspaceMisses;
-  o.run(c("GET", "a"));
-  o.run(c("GET", "nokey"));
-  o.run(c("MGET", "a", "b", "c"));
-  o.run(c("STRLEN", "a"));
-  o.run(c("GETRANGE", "x", "0", "1"));
-  o.run(c("LCS", "a", "zz"));
-  o.run(c("SET", "a", "2", "GET"));
-  o.run(c("INCR", "a")); // a write lookup: not counted
+  o.run(...c("GET", "a"));
+  o.run(...c("GET", "nokey"));
+  o.run(...c("MGET", "a", "b", "c"));
+  o.run(...c("STRLEN", "a"));
+  o.run(...c("GETRANGE", "x", "0", "1"));
+  o.run(...c("LCS", "a", "zz"));
+  o.run(...c("SET", "a", "2", "GET"));
+  o.run(...c("INCR", "a")); // a write lookup: not counted
   assert.equal(st.keyspaceHits - h0, 6);
   assert.equal(st.keyspaceMisses - m0, 4);
 });
 
 Deno.test("expired keys are gone for string commands", async () => {
   const o = inProcess();
-  o.run(c("SET", "a", "v", "PX", "1"));
-  o.run(c("SET", "b", "5", "PX", "1"));
+  o.run(...c("SET", "a", "v", "PX", "1"));
+  o.run(...c("SET", "b", "5", "PX", "1"));
   await new Promise((r) => setTimeout(r, 5));
-  assert.equal(o.run(c("GET", "a")), "$-1\r\n");
-  assert.equal(o.run(c("INCR", "b")), ":1\r\n");
+  assert.equal(o.run(...c("GET", "a")), "$-1\r\n");
+  assert.equal(o.run(...c("INCR", "b")), ":1\r\n");
   assert.equal(o.client.db.getExpire("b"), undefined);
-  assert.equal(o.run(c("SET", "a", "v", "PX", "1")), "+OK\r\n");
+  assert.equal(o.run(...c("SET", "a", "v", "PX", "1")), "+OK\r\n");
   await new Promise((r) => setTimeout(r, 5));
-  assert.equal(o.run(c("SET", "a", "w", "NX")), "+OK\r\n");
-  assert.equal(o.run(c("GET", "a")), "$1\r\nw\r\n");
+  assert.equal(o.run(...c("SET", "a", "w", "NX")), "+OK\r\n");
+  assert.equal(o.run(...c("GET", "a")), "$1\r\nw\r\n");
 });
 
 Deno.test("stringEncoding (OBJECT ENCODING of strings)", () => {
