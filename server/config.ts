@@ -432,12 +432,19 @@ export class Config {
   }
 
   get(name: string): string {
+    // canonical names (what the code passes) are found directly
+    const v = this.values.get(name);
+    if (v !== undefined) return v;
     const d = findDirective(name);
     if (!d) throw new Error(`no such directive ${name}`);
     return this.values.get(d.name)!;
   }
+  /** Numeric values, parsed once per change (commands read limits on every call). */
+  private ints = new Map<string, number>();
   int(name: string): number {
-    return Number(this.get(name));
+    let n = this.ints.get(name);
+    if (n === undefined) this.ints.set(name, n = Number(this.get(name)));
+    return n;
   }
   bool(name: string): boolean {
     return this.get(name) === "yes";
@@ -449,6 +456,7 @@ export class Config {
     if (!d) throw new ConfigError("Bad directive or wrong number of arguments");
     const v = normalizeValue(d, args);
     this.values.set(d.name, v);
+    this.ints.clear();
     this.explicit.add(d.name);
     for (const l of this.listeners) l(d.name, v);
   }
@@ -457,6 +465,7 @@ export class Config {
   setRaw(name: string, value: string): void {
     const d = findDirective(name)!;
     this.values.set(d.name, value);
+    this.ints.clear();
   }
 
   /**

@@ -207,10 +207,12 @@ Deno.test({
         ]);
         try {
           // ssub counts of one client, and distinct shard channels server-wide
+          // (all three acks are read: a later command's reply must be its own)
           await Promise.all([
-            subs[0].pipeline([["SSUBSCRIBE", "a", "b", "c"]]),
-            subs[1].pipeline([["SSUBSCRIBE", "a", "b", "c"]]),
+            subs[0].send([["SSUBSCRIBE", "a", "b", "c"]]),
+            subs[1].send([["SSUBSCRIBE", "a", "b", "c"]]),
           ]);
+          await Promise.all([subs[0].read(3), subs[1].read(3)]);
           await Promise.all([
             subs[2].send([["SSUBSCRIBE", "a", "d"]]),
             subs[3].send([["SSUBSCRIBE", "a", "d"]]),
