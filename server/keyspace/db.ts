@@ -8,6 +8,8 @@
 // due instead of sampling or scanning. Heap entries whose key got another
 // TTL (or none) are stale and dropped when popped.
 
+import { KeyMap } from "./keymap.ts";
+
 export interface RedisObject {
   readonly type: "string" | "list" | "hash" | "set" | "zset" | "stream";
   /** OBJECT ENCODING's answer, by Redis's thresholds. */
@@ -43,8 +45,8 @@ export interface KeyspaceHooks {
 }
 
 export class Database {
-  dict = new Map<string, Value>();
-  expires = new Map<string, number>();
+  dict: Map<string, Value> = new KeyMap<Value>();
+  expires: Map<string, number> = new KeyMap<number>();
   private heapWhen: number[] = [];
   private heapKey: string[] = [];
   /**
@@ -144,8 +146,8 @@ export class Database {
 
   clear(): void {
     // fresh Maps, never .clear(): a snapshot being written still walks the old ones
-    this.dict = new Map();
-    this.expires = new Map();
+    this.dict = new KeyMap<Value>();
+    this.expires = new KeyMap<number>();
     this.heapWhen = [];
     this.heapKey = [];
     this.keyOrder = null;
