@@ -466,6 +466,12 @@ export class Server implements KeyspaceHooks {
       this.reject(c, spec, "READONLY You can't write against a read only replica.");
       return;
     }
+    if (
+      (isWrite || spec.name === "ping") && c.kind !== "master" && this.diskErrorCheck?.()
+    ) {
+      this.reject(c, spec, MISCONF);
+      return;
+    }
     if (isWrite && c.kind !== "master" && !this.replicaOf && this.minReplicasCheck) {
       const err = this.minReplicasCheck();
       if (err) {
@@ -487,6 +493,8 @@ export class Server implements KeyspaceHooks {
 
   /** Replication may set a check for min-replicas-to-write (returns an error or null). */
   minReplicasCheck: (() => string | null) | null = null;
+  /** Persistence sets this: true while writes must be refused with MISCONF. */
+  diskErrorCheck: (() => boolean) | null = null;
 
   /**
    * Set while a snapshot is being written (persistence/snapshot.ts): runs
@@ -860,6 +868,9 @@ export class Server implements KeyspaceHooks {
     return true;
   }
 }
+
+const MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /** Stop running a client's pipeline while this much of its output is unsent. */
 const OUTPUT_PAUSE_BYTES = 32 * 1024 * 1024;

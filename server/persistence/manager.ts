@@ -448,6 +448,11 @@ export class Persistence {
     this.installed = true;
     const srv = this.srv;
     srv.infoSections.set("persistence", () => this.info());
+    // stop-writes-on-bgsave-error: writes (and PING) are refused while the
+    // last background save failed and save points are configured
+    srv.diskErrorCheck = () =>
+      this.lastBgsaveStatus === "err" && srv.config.bool("stop-writes-on-bgsave-error") &&
+      srv.config.get("save") !== "";
     srv.cronHooks.push(() => this.cron());
     srv.shutdownHooks.push((save) => this.shutdown(save));
     srv.config.listeners.push((name: string, value: string) => {
