@@ -212,6 +212,30 @@ Deno.test({
 });
 
 Deno.test({
+  name: "CONFIG SET port moves the listener; a busy port is refused as Redis refuses it",
+  ...opts,
+  async fn() {
+    const srv = await startServer();
+    const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    try {
+      const next = freePort();
+      assert.equal((await cli(srv.port, "config", "set", "port", String(next))).trim(), "OK");
+      assert.equal((await cli(next, "ping")).trim(), "PONG");
+      assert.match(await cli(srv.port, "ping"), /Connection refused/);
+      assert.equal(
+        (await cli(next, "config", "set", "port", String((busy.addr as Deno.NetAddr).port))).trim(),
+        "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.",
+      );
+      assert.equal(await cli(next, "config", "get", "port"), `port\n${next}\n`);
+      await cli(next, "shutdown", "nosave");
+    } finally {
+      busy.close();
+      await srv.stop();
+    }
+  },
+});
+
+Deno.test({
   name: "idle clients are closed after timeout",
   ...opts,
   async fn() {

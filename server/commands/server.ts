@@ -79,6 +79,23 @@ function configSet(c: Client, argv: string[], srv: Server): void {
     }
     changes.push([name, [argv[i + 1]]]);
   }
+  // a new port must be listened on before it is accepted (a new bind list
+  // alone takes effect at the next port change or restart)
+  const port = changes.find(([n]) => findDirective(n)!.name === "port");
+  const bind = changes.find(([n]) => findDirective(n)!.name === "bind");
+  if (port && srv.rebind) {
+    const newPort = Number(normalizeValue(findDirective("port")!, port[1]));
+    const newBinds = bind
+      ? normalizeValue(findDirective("bind")!, bind[1]).split(" ")
+      : srv.config.get("bind").split(" ");
+    if (newPort !== srv.tcpPort) {
+      const err = srv.rebind(newPort, newBinds);
+      if (err) {
+        c.out.error(`ERR CONFIG SET failed (possibly related to argument '${port[0]}') - ${err}`);
+        return;
+      }
+    }
+  }
   for (const [name, args] of changes) srv.config.set(name, args);
   c.out.ok();
 }

@@ -111,6 +111,12 @@ export class Server implements KeyspaceHooks {
   /** Called when the process should end. */
   onExit: (code: number) => void = (code) => Deno.exit(code);
   tcpPort = 0;
+  /**
+   * Listen on a new port / bind list instead of the current ones (CONFIG SET
+   * port, bind); returns an error text, or null once listening. Set by the
+   * start-up code for the socket mode in use.
+   */
+  rebind: ((port: number, binds: string[]) => string | null) | null = null;
   executable = "";
   configFile = "";
 

@@ -61,8 +61,24 @@ export async function start(msg: OwnerStart): Promise<void> {
   if (io < 0) io = defaultIoThreads();
   config.setRaw("io-threads", String(io));
   if (port !== 0) {
-    if (io === 0) listen(srv, port, binds);
-    else await new IoThreads(srv, io).start(port, binds);
+    if (io === 0) {
+      let current = listen(srv, port, binds);
+      srv.rebind = (newPort, newBinds) => {
+        // the new sockets first (so a refused port leaves the old ones serving),
+        // then the old ones go
+        let next: Deno.Listener[];
+        try {
+          next = listen(srv, newPort, newBinds);
+        } catch (e) {
+          log.warning((e as Error).message);
+          return "Unable to listen on this port. Check server logs.";
+        }
+        for (const l of current) l.close();
+        current = next;
+        srv.tcpPort = newPort;
+        return null;
+      };
+    } else await new IoThreads(srv, io).start(port, binds);
   }
   srv.tcpPort = port;
   srv.startCron();

@@ -9,7 +9,7 @@ import type { Client } from "../keyspace/client.ts";
 import type { Server } from "../keyspace/owner.ts";
 import { Doorbell, Ring } from "./ring.ts";
 import { In, Out, StreamDecoder } from "./frames.ts";
-import type { IoWorkerStart } from "./ioworker.ts";
+import type { IoWorkerStart, RebindMessage } from "./ioworker.ts";
 import { log } from "../log.ts";
 import { bytesToStr } from "../resp/bytes.ts";
 
@@ -130,6 +130,7 @@ export class IoThreads {
       ready.push(
         new Promise((resolve, reject) => {
           w.onmessage = (e) => {
+            if (e.data?.type === "warning") log.warning(e.data.message);
             if (e.data?.type === "listening") resolve();
             else if (e.data?.type === "fatal") reject(new Error(e.data.message));
           };
@@ -160,7 +161,39 @@ export class IoThreads {
       w.postMessage(start);
     }
     await Promise.all(ready);
+    this.srv.rebind = (port, binds) => this.rebind(port, binds);
     this.loop();
+  }
+
+  /**
+   * CONFIG SET port / bind: check here that every address can be listened on
+   * (with reusePort, as the workers do), then have each worker switch.
+   */
+  private rebind(port: number, binds: string[]): string | null {
+    const probes: Deno.Listener[] = [];
+    try {
+      for (let b of binds) {
+        const optional = b.startsWith("-");
+        if (optional) b = b.slice(1);
+        const hostname = b === "*" ? "0.0.0.0" : b === "::*" ? "::" : b;
+        try {
+          probes.push(Deno.listen({ hostname, port, reusePort: true }));
+        } catch (e) {
+          if (optional) continue;
+          log.warning(
+            `Could not create server TCP listening socket ${b}:${port}: ${(e as Error).message}`,
+          );
+          return "Unable to listen on this port. Check server logs.";
+        }
+      }
+    } finally {
+      for (const p of probes) p.close();
+    }
+    for (const l of this.links) {
+      l.worker.postMessage({ type: "rebind", port, binds } satisfies RebindMessage);
+    }
+    this.srv.tcpPort = port;
+    return null;
   }
 
   /** A worker died: its clients are gone; the others keep serving. */

@@ -29,6 +29,12 @@ export interface IoWorkerStart {
   loglevel: string;
 }
 
+export interface RebindMessage {
+  type: "rebind";
+  port: number;
+  binds: string[];
+}
+
 /** Report a socket's unsent bytes to the owner when it crosses these marks. */
 const BACKLOG_STEP = 256 * 1024;
 const PRODUCER_WAITING = 2;
@@ -183,7 +189,40 @@ async function replyLoop(): Promise<void> {
   }
 }
 
-self.onmessage = async (e: MessageEvent<IoWorkerStart>) => {
+let listeners: Deno.Listener[] = [];
+
+/** Listen (reusePort) on every bind address and accept on each; all or nothing. */
+function openListeners(port: number, binds: string[]): Deno.Listener[] {
+  const out: Deno.Listener[] = [];
+  for (let b of binds) {
+    const optional = b.startsWith("-");
+    if (optional) b = b.slice(1);
+    const hostname = b === "*" ? "0.0.0.0" : b === "::*" ? "::" : b;
+    try {
+      out.push(Deno.listen({ hostname, port, reusePort: true }));
+    } catch (err) {
+      if (optional) continue;
+      for (const l of out) l.close();
+      throw err;
+    }
+  }
+  for (const l of out) acceptLoop(l, serve);
+  return out;
+}
+
+self.onmessage = async (e: MessageEvent<IoWorkerStart | RebindMessage>) => {
+  if (e.data.type === "rebind") {
+    // CONFIG SET port / bind: the owner checked that the address is free
+    const { port, binds } = e.data;
+    try {
+      const next = openListeners(port, binds);
+      for (const l of listeners) l.close();
+      listeners = next;
+    } catch (err) {
+      self.postMessage({ type: "warning", message: (err as Error).message });
+    }
+    return;
+  }
   if (e.data.type !== "start") return;
   cfg = e.data;
   await setupLog({ logfile: cfg.logfile || undefined, level: cfg.loglevel as RedisLogLevel });
@@ -193,21 +232,12 @@ self.onmessage = async (e: MessageEvent<IoWorkerStart>) => {
   myBell = new Doorbell(cfg.myBell);
   ids = new Int32Array(cfg.ids);
   flags = new Int32Array(cfg.flags);
-  const listeners: Deno.Listener[] = [];
-  for (let b of cfg.binds) {
-    const optional = b.startsWith("-");
-    if (optional) b = b.slice(1);
-    const hostname = b === "*" ? "0.0.0.0" : b === "::*" ? "::" : b;
-    try {
-      listeners.push(Deno.listen({ hostname, port: cfg.port, reusePort: true }));
-    } catch (err) {
-      if (!optional) {
-        self.postMessage({ type: "fatal", message: (err as Error).message });
-        return;
-      }
-    }
+  try {
+    listeners = openListeners(cfg.port, cfg.binds);
+  } catch (err) {
+    self.postMessage({ type: "fatal", message: (err as Error).message });
+    return;
   }
-  for (const l of listeners) acceptLoop(l, serve);
   replyLoop();
   self.postMessage({ type: "listening", index: cfg.index });
 };

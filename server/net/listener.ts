@@ -155,6 +155,7 @@ export function listen(srv: Server, port: number, binds: string[]): Deno.Listene
       listeners.push(Deno.listen({ hostname, port, transport: "tcp" }));
     } catch (e) {
       if (optional) continue;
+      for (const l of listeners) l.close();
       throw new Error(
         `Could not create server TCP listening socket ${b}:${port}: ${(e as Error).message}`,
       );
