@@ -109,5 +109,3 @@ for (const perBatch of [1, 16, 256]) {
     }
   });
 }
-
-void Doorbell;

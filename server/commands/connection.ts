@@ -137,7 +137,7 @@ function reset(c: Client, _argv: string[], srv: Server): void {
 
 // --- CLIENT ------------------------------------------------------------------
 
-function clientFlags(c: Client, srv: Server): string {
+function clientFlags(c: Client): string {
   let f = c.flagsExtra;
   if (c.kind === "replica") f += "S";
   if (c.kind === "master") f += "M";
@@ -146,11 +146,10 @@ function clientFlags(c: Client, srv: Server): string {
   if (c.blocked) f += "b";
   if (c.watchDirty) f += "d";
   if (c.closing) f += "A";
-  void srv;
   return f || "N";
 }
 
-export function clientInfoLine(c: Client, srv: Server): string {
+export function clientInfoLine(c: Client): string {
   const now = Date.now();
   const omem = c.sink.pendingBytes();
   const multi = c.multi ? c.multi.length : -1;
@@ -158,7 +157,7 @@ export function clientInfoLine(c: Client, srv: Server): string {
     `age=${Math.floor((now - c.ctime) / 1000)} idle=${
       Math.floor((now - c.lastInteraction) / 1000)
     } ` +
-    `flags=${clientFlags(c, srv)} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ` +
+    `flags=${clientFlags(c)} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ` +
     `ssub=${c.shardChannels.size} multi=${multi} qbuf=0 qbuf-free=0 argv-mem=0 ` +
     `multi-mem=0 rbs=1024 rbp=0 obl=${c.out.len} oll=0 omem=${omem} tot-mem=${
       2048 + omem + c.out.buf.length
@@ -203,7 +202,7 @@ function clientList(c: Client, argv: string[], srv: Server): void {
   for (const cl of srv.clients.values()) {
     if (type && clientType(cl) !== type) continue;
     if (ids && !ids.has(cl.id)) continue;
-    s += clientInfoLine(cl, srv) + "\n";
+    s += clientInfoLine(cl) + "\n";
   }
   c.out.bulk(s);
 }
@@ -525,7 +524,7 @@ export const connectionCommands: CommandSpec[] = [
       sub(
         "info",
         2,
-        (c, _a, srv) => c.out.bulk(clientInfoLine(c, srv) + "\n"),
+        (c) => c.out.bulk(clientInfoLine(c) + "\n"),
         "Returns information about the current client connection.",
         ["noscript", "loading", "stale"],
       ),

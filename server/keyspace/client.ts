@@ -26,8 +26,6 @@ export interface BlockedState {
   keys: string[];
   /** Deadline in ms since epoch, 0 = forever. */
   timeout: number;
-  /** The command to retry when a key is signalled. */
-  argv: string[];
   /** Called on timeout to write the timeout reply. */
   onTimeout: () => void;
   /** Try to serve the client (from readyKey, the key that got data, when given); true once it is served. */

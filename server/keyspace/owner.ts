@@ -675,7 +675,7 @@ export class Server implements KeyspaceHooks {
     tryServe: (readyKey?: string) => boolean,
     onTimeout: () => void,
   ) {
-    const state = { keys, timeout: timeoutMs, argv: [], tryServe, onTimeout };
+    const state = { keys, timeout: timeoutMs, tryServe, onTimeout };
     c.blocked = state;
     this.blockedCount++;
     if (timeoutMs > 0) {
