@@ -28,6 +28,8 @@ export interface BlockedState {
   timeout: number;
   /** Called on timeout to write the timeout reply. */
   onTimeout: () => void;
+  /** The timeout's timer (cleared when the client is unblocked otherwise). */
+  timer?: ReturnType<typeof setTimeout>;
   /** Try to serve the client (from readyKey, the key that got data, when given); true once it is served. */
   tryServe: (readyKey?: string) => boolean;
 }

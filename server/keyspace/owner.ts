@@ -4,7 +4,7 @@
 // whether sockets live here (--io-threads 0) or in I/O workers.
 import { Config } from "../config.ts";
 import { log, setLogLevel, setLogRole } from "../log.ts";
-import { Client, type ClientInfo, type ClientSink } from "./client.ts";
+import { type BlockedState, Client, type ClientInfo, type ClientSink } from "./client.ts";
 import { Database, type KeyspaceHooks } from "./db.ts";
 import { type CommandSpec, E, wrongArgs } from "../commands/spec.ts";
 import { lookupCommand } from "../commands/table.ts";
@@ -675,12 +675,12 @@ export class Server implements KeyspaceHooks {
     tryServe: (readyKey?: string) => boolean,
     onTimeout: () => void,
   ) {
-    const state = { keys, timeout: timeoutMs, tryServe, onTimeout };
+    const state: BlockedState = { keys, timeout: timeoutMs, tryServe, onTimeout };
     c.blocked = state;
     this.blockedCount++;
     if (timeoutMs > 0) {
       // a timer per blocked client: the timeout reply comes on time, not at the next cron tick
-      setTimeout(() => {
+      state.timer = setTimeout(() => {
         if (c.blocked !== state) return;
         this.cmdTime = Date.now();
         this.unblock(c, true);
@@ -709,6 +709,7 @@ export class Server implements KeyspaceHooks {
       if (!l.length) this.blockingKeys.delete(k);
     }
     c.blocked = null;
+    clearTimeout(b.timer);
     this.blockedCount--;
     if (timedOut) b.onTimeout();
     if (c.out.len) this.pending.add(c);
