@@ -9,7 +9,7 @@ export { bytesToStr, strToBytes } from "./server/resp/bytes.ts";
 
 export interface RunningServer {
   port: number;
-  /** Ask the server to shut down (SHUTDOWN NOSAVE semantics are up to the caller). */
+  /** Shut the server down as SHUTDOWN NOSAVE does, and end its worker. */
   stop(): Promise<void>;
 }
 
@@ -31,8 +31,7 @@ export function startServer(args: string[] = []): Promise<RunningServer> {
         resolve({
           port: m.port,
           stop: () => {
-            worker.terminate();
-            exited();
+            worker.postMessage({ type: "stop" });
             return done;
           },
         });

@@ -85,7 +85,9 @@ export async function start(msg: OwnerStart): Promise<void> {
   log.notice("Ready to accept connections tcp");
   self.postMessage({ type: "ready", port } satisfies OwnerMessage);
   self.onmessage = (e: MessageEvent) => {
-    if (e.data?.type === "signal") {
+    if (e.data?.type === "stop") {
+      srv.shutdown(false).catch(() => self.postMessage({ type: "exit", code: 1 }));
+    } else if (e.data?.type === "signal") {
       log.warning(`Received ${e.data.signal} scheduling shutdown...`);
       srv.shutdown(null).catch(() => self.postMessage({ type: "exit", code: 1 }));
     }
