@@ -11,6 +11,7 @@ import { Doorbell, Ring } from "./ring.ts";
 import { In, Out, StreamDecoder } from "./frames.ts";
 import type { IoWorkerStart, RebindMessage } from "./ioworker.ts";
 import { log } from "../log.ts";
+import { openListeners } from "./listener.ts";
 import { bytesToStr } from "../resp/bytes.ts";
 
 const RING_BYTES = 4 * 1024 * 1024;
@@ -170,24 +171,11 @@ export class IoThreads {
    * (with reusePort, as the workers do), then have each worker switch.
    */
   private rebind(port: number, binds: string[]): string | null {
-    const probes: Deno.Listener[] = [];
     try {
-      for (let b of binds) {
-        const optional = b.startsWith("-");
-        if (optional) b = b.slice(1);
-        const hostname = b === "*" ? "0.0.0.0" : b === "::*" ? "::" : b;
-        try {
-          probes.push(Deno.listen({ hostname, port, reusePort: true }));
-        } catch (e) {
-          if (optional) continue;
-          log.warning(
-            `Could not create server TCP listening socket ${b}:${port}: ${(e as Error).message}`,
-          );
-          return "Unable to listen on this port. Check server logs.";
-        }
-      }
-    } finally {
-      for (const p of probes) p.close();
+      for (const probe of openListeners(port, binds, true)) probe.close();
+    } catch (e) {
+      log.warning((e as Error).message);
+      return "Unable to listen on this port. Check server logs.";
     }
     for (const l of this.links) {
       l.worker.postMessage({ type: "rebind", port, binds } satisfies RebindMessage);

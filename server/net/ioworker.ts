@@ -8,7 +8,7 @@ import { pack } from "msgpackr";
 import { Doorbell, Ring } from "./ring.ts";
 import { In, Out, StreamEncoder } from "./frames.ts";
 import { ProtocolError, RespParser } from "../resp/parser.ts";
-import { acceptLoop, SocketSink } from "./listener.ts";
+import { acceptLoop, openListeners, SocketSink } from "./listener.ts";
 import { type RedisLogLevel, setupLog } from "../log.ts";
 
 export interface IoWorkerStart {
@@ -191,21 +191,9 @@ async function replyLoop(): Promise<void> {
 
 let listeners: Deno.Listener[] = [];
 
-/** Listen (reusePort) on every bind address and accept on each; all or nothing. */
-function openListeners(port: number, binds: string[]): Deno.Listener[] {
-  const out: Deno.Listener[] = [];
-  for (let b of binds) {
-    const optional = b.startsWith("-");
-    if (optional) b = b.slice(1);
-    const hostname = b === "*" ? "0.0.0.0" : b === "::*" ? "::" : b;
-    try {
-      out.push(Deno.listen({ hostname, port, reusePort: true }));
-    } catch (err) {
-      if (optional) continue;
-      for (const l of out) l.close();
-      throw err;
-    }
-  }
+/** Listen (reusePort, as every worker does) on the bind addresses and accept on each. */
+function startListening(port: number, binds: string[]): Deno.Listener[] {
+  const out = openListeners(port, binds, true);
   for (const l of out) acceptLoop(l, serve);
   return out;
 }
@@ -215,7 +203,7 @@ self.onmessage = async (e: MessageEvent<IoWorkerStart | RebindMessage>) => {
     // CONFIG SET port / bind: the owner checked that the address is free
     const { port, binds } = e.data;
     try {
-      const next = openListeners(port, binds);
+      const next = startListening(port, binds);
       for (const l of listeners) l.close();
       listeners = next;
     } catch (err) {
@@ -233,7 +221,7 @@ self.onmessage = async (e: MessageEvent<IoWorkerStart | RebindMessage>) => {
   ids = new Int32Array(cfg.ids);
   flags = new Int32Array(cfg.flags);
   try {
-    listeners = openListeners(cfg.port, cfg.binds);
+    listeners = startListening(cfg.port, cfg.binds);
   } catch (err) {
     self.postMessage({ type: "fatal", message: (err as Error).message });
     return;

@@ -144,23 +144,33 @@ export async function serveConnection(srv: Server, conn: Deno.Conn): Promise<voi
   srv.disconnect(c);
 }
 
-/** Listen on every `bind` address and serve connections in this isolate. */
-export function listen(srv: Server, port: number, binds: string[]): Deno.Listener[] {
-  const listeners: Deno.Listener[] = [];
+/**
+ * Listen on every `bind` address ("*" any IPv4, "::*" any IPv6, a leading "-"
+ * marks an address that may fail). All or nothing: on a required address's
+ * failure the ones opened are closed and the error names the address.
+ */
+export function openListeners(port: number, binds: string[], reusePort = false): Deno.Listener[] {
+  const out: Deno.Listener[] = [];
   for (let b of binds) {
     const optional = b.startsWith("-");
     if (optional) b = b.slice(1);
     const hostname = b === "*" ? "0.0.0.0" : b === "::*" ? "::" : b;
     try {
-      listeners.push(Deno.listen({ hostname, port, transport: "tcp" }));
+      out.push(Deno.listen({ hostname, port, transport: "tcp", reusePort }));
     } catch (e) {
       if (optional) continue;
-      for (const l of listeners) l.close();
+      for (const l of out) l.close();
       throw new Error(
         `Could not create server TCP listening socket ${b}:${port}: ${(e as Error).message}`,
       );
     }
   }
+  return out;
+}
+
+/** Listen on every `bind` address and serve connections in this isolate. */
+export function listen(srv: Server, port: number, binds: string[]): Deno.Listener[] {
+  const listeners = openListeners(port, binds);
   for (const l of listeners) acceptLoop(l, (conn) => serveConnection(srv, conn));
   return listeners;
 }
