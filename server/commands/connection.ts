@@ -32,7 +32,7 @@ function auth(c: Client, argv: string[], srv: Server): void {
 }
 
 function hello(c: Client, argv: string[], srv: Server): void {
-  let ver = c.resp;
+  let ver: 2 | 3 = c.resp;
   let i = 1;
   if (argv.length >= 2) {
     const v = parseInteger(argv[1]);
@@ -40,8 +40,7 @@ function hello(c: Client, argv: string[], srv: Server): void {
       c.out.error("ERR Protocol version is not an integer or out of range");
       return;
     }
-    if (v !== 2) {
-      // RESP3 is not served yet: refuse as Redis refuses unknown versions
+    if (v !== 2 && v !== 3) {
       c.out.error("NOPROTO unsupported protocol version");
       return;
     }
@@ -204,7 +203,7 @@ function clientList(c: Client, argv: string[], srv: Server): void {
     if (ids && !ids.has(cl.id)) continue;
     s += clientInfoLine(cl) + "\n";
   }
-  c.out.bulk(s);
+  c.out.verbatim(s);
 }
 
 function clientKill(c: Client, argv: string[], srv: Server): void {
@@ -524,7 +523,7 @@ export const connectionCommands: CommandSpec[] = [
       sub(
         "info",
         2,
-        (c) => c.out.bulk(clientInfoLine(c) + "\n"),
+        (c) => c.out.verbatim(clientInfoLine(c) + "\n"),
         "Returns information about the current client connection.",
         ["noscript", "loading", "stale"],
       ),

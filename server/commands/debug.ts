@@ -404,33 +404,47 @@ function protocol(c: Client, name: string): void {
     case "integer":
       return out.int(12345);
     case "double":
-      return out.bulk("3.141");
+      return out.double(3.141);
     case "bignum":
-      return out.bulk("1234567999999999999999999999999999999");
+      return out.bigNumber("1234567999999999999999999999999999999");
     case "null":
       return out.nil();
     case "array":
-    case "set":
       out.array(3);
+      for (let i = 0; i < 3; i++) out.int(i);
+      return;
+    case "set":
+      out.set(3);
       for (let i = 0; i < 3; i++) out.int(i);
       return;
     case "map":
       out.map(3);
       for (let i = 0; i < 3; i++) {
         out.int(i);
-        out.int(i === 1 ? 1 : 0);
+        out.bool(i === 1);
       }
       return;
     case "attrib":
+      if (out.resp === 3) {
+        out.attribute(1);
+        out.bulk("key-popularity");
+        out.array(2);
+        out.bulk("key:123");
+        out.int(90);
+      }
       return out.bulk("Some real reply following the attribute");
     case "push":
-      return out.error("ERR RESP2 is not supported by this command");
+      if (out.resp === 2) return out.error("ERR RESP2 is not supported by this command");
+      out.push(2);
+      out.bulk("server-cpu-usage");
+      out.int(42);
+      return out.bulk("Some real reply following the push reply");
     case "verbatim":
-      return out.bulk("This is a verbatim\nstring");
+      return out.verbatim("This is a verbatim\nstring");
     case "true":
-      return out.int(1);
+      return out.bool(true);
     case "false":
-      return out.int(0);
+      return out.bool(false);
     default:
       out.error(
         "ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false",

@@ -14,6 +14,7 @@ import { transactionCommands } from "./transactions.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { debugCommands } from "./debug.ts";
 import { persistenceCommands } from "./persistence.ts";
+import { functionCommands } from "./functions.ts";
 
 export const FAMILIES: CommandSpec[][] = [
   connectionCommands,
@@ -30,4 +31,5 @@ export const FAMILIES: CommandSpec[][] = [
   pubsubCommands,
   debugCommands,
   persistenceCommands,
+  functionCommands,
 ];

@@ -421,37 +421,32 @@ function hrandfield(c: Client, argv: string[], srv: Server): void {
     c.out.array(0);
     return;
   }
-  const per = withValues ? 2 : 1;
   const size = h.size;
+  const reply = (n: number) => withValues ? c.out.pairArray(n) : c.out.array(n);
+  const emit = (i: number) => {
+    if (withValues) c.out.pairHeader();
+    c.out.bulk(h.fieldAt(i));
+    if (withValues) c.out.bulk(h.valueAt(i));
+  };
   if (count < 0) {
     // with repetitions
     const n = -count;
-    if (n * per > MAX_RANDOM_REPLY) {
+    if (n * (withValues ? 2 : 1) > MAX_RANDOM_REPLY) {
       c.out.error("ERR value is out of range");
       return;
     }
-    c.out.array(n * per);
-    for (let k = 0; k < n; k++) {
-      const i = h.randomSlot();
-      c.out.bulk(h.fieldAt(i));
-      if (withValues) c.out.bulk(h.valueAt(i));
-    }
+    reply(n);
+    for (let k = 0; k < n; k++) emit(h.randomSlot());
     return;
   }
   if (count >= size) {
-    c.out.array(size * per);
-    for (let i = 0; i < size; i++) {
-      c.out.bulk(h.fieldAt(i));
-      if (withValues) c.out.bulk(h.valueAt(i));
-    }
+    reply(size);
+    for (let i = 0; i < size; i++) emit(i);
     return;
   }
   const slots = distinctRandomSlots(size, count);
-  c.out.array(count * per);
-  for (const i of slots) {
-    c.out.bulk(h.fieldAt(i));
-    if (withValues) c.out.bulk(h.valueAt(i));
-  }
+  reply(count);
+  for (const i of slots) emit(i);
 }
 
 function hscan(c: Client, argv: string[], srv: Server): void {

@@ -376,6 +376,6 @@ export const infoCommand: CommandSpec = {
   since: "1.0.0",
   summary: "Get information and statistics about the server",
   handler(c: Client, argv: string[], srv: Server) {
-    c.out.bulk(infoText(srv, argv.slice(1)));
+    c.out.verbatim(infoText(srv, argv.slice(1)));
   },
 };

@@ -78,7 +78,7 @@ function listChannels(shard: boolean) {
 function numsub(shard: boolean) {
   return (c: Client, argv: string[], srv: Server): void => {
     const m = shard ? srv.pubsub.shardChannels : srv.pubsub.channels;
-    c.out.map(argv.length - 2);
+    c.out.array(2 * (argv.length - 2));
     for (let i = 2; i < argv.length; i++) {
       c.out.bulk(argv[i]);
       c.out.int(m.get(argv[i])?.size ?? 0);

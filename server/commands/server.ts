@@ -218,23 +218,24 @@ function writeCommandInfo(c: Client, spec: CommandSpec): void {
   out.array(10);
   out.bulk(spec.name);
   out.int(spec.arity);
-  out.array(spec.flags.length);
+  out.set(spec.flags.length);
   for (const f of spec.flags) out.simple(f);
   const k = spec.keys ?? [0, 0, 0];
   out.int(k[0]);
   out.int(k[1]);
   out.int(k[2]);
   const acl = aclCategories(spec);
-  out.array(acl.length);
+  out.set(acl.length);
   for (const a of acl) out.simple(a);
-  out.array(0); // tips
-  if (k[0] === 0) out.array(0);
+  out.set(0); // tips
+  // (Redis 7.0 replies key specs and subcommands as sets under RESP3)
+  if (k[0] === 0) out.set(0);
   else {
     const write = spec.flags.includes("write");
-    out.array(1);
+    out.set(1);
     out.map(3);
     out.bulk("flags");
-    out.array(1);
+    out.set(1);
     out.simple(write ? "RW" : "RO");
     out.bulk("begin_search");
     out.map(2);
@@ -258,7 +259,7 @@ function writeCommandInfo(c: Client, spec: CommandSpec): void {
     out.int(0);
   }
   const subs = spec.subcommands ?? [];
-  out.array(subs.length);
+  out.set(subs.length);
   for (const s of subs) writeCommandInfo(c, s);
 }
 

@@ -80,10 +80,16 @@ function srem(c: Client, argv: string[], srv: Server): void {
   c.out.int(removed);
 }
 
+/** Members as a set reply (RESP2: an array). */
+function replySet(c: Client, members: string[]): void {
+  c.out.set(members.length);
+  for (const m of members) c.out.bulk(m);
+}
+
 function smembers(c: Client, argv: string[], srv: Server): void {
   const s = asSet(c, readKey(c, argv[1], srv));
   if (s === null) return;
-  c.out.bulks(s === undefined ? [] : s.members() as string[]);
+  replySet(c, s === undefined ? [] : s.members() as string[]);
 }
 
 function sismember(c: Client, argv: string[], srv: Server): void {
@@ -134,19 +140,19 @@ function spop(c: Client, argv: string[], srv: Server): void {
   const s = asSet(c, c.db.get(key));
   if (s === null) return;
   if (s === undefined || count === 0) {
-    c.out.array(0);
+    c.out.set(0);
     return;
   }
   const size = s.size;
   if (count >= size) {
     // the whole set: reply it and delete the key
-    c.out.bulks(s.members() as string[]);
+    replySet(c, s.members() as string[]);
     c.db.delete(key);
     srv.dirty += size;
     srv.rewritePropagation(["DEL", key]);
     return;
   }
-  c.out.array(count);
+  c.out.set(count);
   const props: string[][] = [];
   for (let k = 0; k < count; k++) {
     const m = s.popRandom();
@@ -281,7 +287,7 @@ function interGeneric(
       if (c.db.delete(dst)) srv.dirty++;
       c.out.int(0);
     } else if (cardOnly) c.out.int(0);
-    else c.out.array(0);
+    else c.out.set(0);
     return;
   }
   const sets = (found as RedisSet[]).slice().sort((a, b) => a.size - b.size);
@@ -304,7 +310,7 @@ function interGeneric(
   }
   if (cardOnly) c.out.int(card);
   else if (dst !== null) storeResult(c, srv, dst, RedisSet.from(out, setMaxIntset(srv)));
-  else c.out.bulks(out);
+  else replySet(c, out);
 }
 
 function unionDiffGeneric(
@@ -339,7 +345,7 @@ function unionDiffGeneric(
     }
   }
   if (dst !== null) storeResult(c, srv, dst, result);
-  else c.out.bulks(result.members() as string[]);
+  else replySet(c, result.members() as string[]);
 }
 
 function sinter(c: Client, argv: string[], srv: Server): void {

@@ -188,12 +188,28 @@ function afterRemove(c: Client, key: string, z: ZSet, srv: Server): void {
   else srv.signalModified(c.db, key);
 }
 
+/** Members, with their scores as (member, score) pairs: flat in RESP2, nested in RESP3. */
 function replyMembers(c: Client, ms: string[], ss: number[], withScores: boolean): void {
-  const n = ms.length;
-  c.out.array(withScores ? 2 * n : n);
+  const n = ms.length, out = c.out;
+  if (!withScores) {
+    out.array(n);
+    for (let i = 0; i < n; i++) out.bulk(ms[i]);
+    return;
+  }
+  out.pairArray(n);
   for (let i = 0; i < n; i++) {
+    out.pairHeader();
+    out.bulk(ms[i]);
+    out.double(ss[i]);
+  }
+}
+
+/** Members and scores in one flat array whatever the protocol (ZPOPMIN without count). */
+function replyFlat(c: Client, ms: string[], ss: number[]): void {
+  c.out.array(2 * ms.length);
+  for (let i = 0; i < ms.length; i++) {
     c.out.bulk(ms[i]);
-    if (withScores) c.out.bulk(fmtScore(ss[i]));
+    c.out.double(ss[i]);
   }
 }
 
@@ -298,7 +314,7 @@ function zaddGeneric(c: Client, argv: string[], srv: Server, incrCmd: boolean): 
   }
   if (nan) c.out.error("ERR resulting score is not a number (NaN)");
   else if (incr) {
-    if (processed) c.out.bulk(fmtScore(newScore));
+    if (processed) c.out.double(newScore);
     else c.out.nil();
   } else c.out.int(ch ? added + updated : added);
   if (z.size === 0) c.db.delete(key); // nothing went into a key just made
@@ -343,7 +359,7 @@ function zscore(c: Client, argv: string[], srv: Server): void {
   if (z === null) return;
   const s = z?.score(argv[2]);
   if (s === undefined) c.out.nil();
-  else c.out.bulk(fmtScore(s));
+  else c.out.double(s);
 }
 
 function zmscore(c: Client, argv: string[], srv: Server): void {
@@ -353,7 +369,7 @@ function zmscore(c: Client, argv: string[], srv: Server): void {
   for (let i = 2; i < argv.length; i++) {
     const s = z?.score(argv[i]);
     if (s === undefined) c.out.nil();
-    else c.out.bulk(fmtScore(s));
+    else c.out.double(s);
   }
 }
 
@@ -717,7 +733,8 @@ function zpopGeneric(c: Client, argv: string[], srv: Server, max: boolean): void
   const [ms, ss] = popElements(z, max, count);
   afterRemove(c, key, z, srv);
   srv.dirty += ms.length;
-  replyMembers(c, ms, ss, true);
+  if (single) replyFlat(c, ms, ss);
+  else replyMembers(c, ms, ss, true);
 }
 
 /** Pop from z at key and write ZMPOP's reply: [key, [[member, score], ...]]. */
@@ -731,7 +748,7 @@ function mpopReply(c: Client, key: string, z: ZSet, max: boolean, count: number,
   for (let i = 0; i < ms.length; i++) {
     c.out.array(2);
     c.out.bulk(ms[i]);
-    c.out.bulk(fmtScore(ss[i]));
+    c.out.double(ss[i]);
   }
   return [max ? "ZPOPMAX" : "ZPOPMIN", key, String(ms.length)];
 }
@@ -826,7 +843,7 @@ function bzpopReply(c: Client, key: string, z: ZSet, max: boolean, srv: Server):
   c.out.array(3);
   c.out.bulk(key);
   c.out.bulk(ms[0]);
-  c.out.bulk(fmtScore(ss[0]));
+  c.out.double(ss[0]);
 }
 
 function bzpopGeneric(c: Client, argv: string[], srv: Server, max: boolean): void {
@@ -1117,26 +1134,27 @@ function zrandmember(c: Client, argv: string[], srv: Server): void {
     return;
   }
   const size = z.size;
-  const per = withScores ? 2 : 1;
+  const reply = (n: number) => withScores ? c.out.pairArray(n) : c.out.array(n);
   const emit = (cur: ZCursor) => {
+    if (withScores) c.out.pairHeader();
     c.out.bulk(cur.member);
-    if (withScores) c.out.bulk(fmtScore(cur.score));
+    if (withScores) c.out.double(cur.score);
   };
   if (big < 0n) {
     // repetitions allowed
     const n = Number(-big);
-    c.out.array(n * per);
+    reply(n);
     for (let k = 0; k < n; k++) emit(z.at(randInt(size)));
     return;
   }
   const count = Number(big);
   if (count >= size) {
     // the whole set, as Redis: highest rank first
-    c.out.array(size * per);
+    reply(size);
     for (const cur = z.at(size - 1); cur.valid; cur.prev()) emit(cur);
     return;
   }
-  c.out.array(count * per);
+  reply(count);
   if (count * 3 > size) {
     // pick ranks by a partial shuffle of all of them
     const ranks = new Array<number>(size);
@@ -1248,16 +1266,16 @@ function zscan(c: Client, argv: string[], srv: Server): void {
   }
   c.out.array(2);
   c.out.bulk(String(next));
-  if (!z.listpack) {
-    replyMembers(c, ms, ss, true);
-    return;
-  }
-  // a listpack's own text of each score: integers up to 2^62 in full
+  // flat, scores as bulk strings in both protocols; a listpack's own text of
+  // each score: integers up to 2^62 in full
+  const lp = z.listpack;
   c.out.array(2 * ms.length);
   for (let i = 0; i < ms.length; i++) {
     const d = ss[i];
     c.out.bulk(ms[i]);
-    c.out.bulk(Number.isInteger(d) && Math.abs(d) <= 2 ** 62 ? BigInt(d).toString() : fmtScore(d));
+    c.out.bulk(
+      lp && Number.isInteger(d) && Math.abs(d) <= 2 ** 62 ? BigInt(d).toString() : fmtScore(d),
+    );
   }
 }
 

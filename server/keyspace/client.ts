@@ -38,7 +38,6 @@ export class Client {
   name = "";
   dbIndex = 0;
   authenticated = false;
-  resp = 2;
   readonly out = new ReplyWriter(128);
   readonly ctime = Date.now();
   lastInteraction = Date.now();
@@ -75,6 +74,14 @@ export class Client {
     public readonly sink: ClientSink,
     public readonly info: ClientInfo,
   ) {}
+
+  /** The protocol (2 or 3): the reply writer frames every reply by it. */
+  get resp(): 2 | 3 {
+    return this.out.resp;
+  }
+  set resp(v: 2 | 3) {
+    this.out.resp = v;
+  }
 
   get subscriptionCount(): number {
     return this.channels.size + this.patterns.size + this.shardChannels.size;

@@ -81,8 +81,7 @@ export class PubSub {
   /** The count a (un)subscribe reply carries: shard subscriptions are counted apart. */
   private ack(c: Client, kind: string, name: string | null, shard: boolean): void {
     const out = c.out;
-    if (c.resp === 3) out.raw(PUSH3);
-    else out.array(3);
+    out.push(3);
     out.bulk(kind);
     out.bulk(name);
     out.int(shard ? c.shardChannels.size : c.channels.size + c.patterns.size);
@@ -101,8 +100,7 @@ export class PubSub {
         if (!globMatch(pattern, channel)) continue;
         for (const c of clients) {
           const out = c.out;
-          if (c.resp === 3) out.raw(PUSH4);
-          else out.array(4);
+          out.push(4);
           out.bulk("pmessage");
           out.bulk(pattern);
           out.bulk(channel);
@@ -125,8 +123,7 @@ export class PubSub {
 
   private deliver(c: Client, kind: string, channel: string, message: string): void {
     const out = c.out;
-    if (c.resp === 3) out.raw(PUSH3);
-    else out.array(3);
+    out.push(3);
     out.bulk(kind);
     out.bulk(channel);
     out.bulk(message);
@@ -146,6 +143,3 @@ function removeMember(m: Map<string, Set<Client>>, name: string, c: Client): voi
   s.delete(c);
   if (!s.size) m.delete(name);
 }
-
-const PUSH3 = new TextEncoder().encode(">3\r\n");
-const PUSH4 = new TextEncoder().encode(">4\r\n");

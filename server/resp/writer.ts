@@ -7,15 +7,27 @@ const enc = new TextEncoder();
 const OK = enc.encode("+OK\r\n");
 const NIL = enc.encode("$-1\r\n");
 const NIL_ARRAY = enc.encode("*-1\r\n");
+const NULL3 = enc.encode("_\r\n");
+const TRUE3 = enc.encode("#t\r\n");
+const FALSE3 = enc.encode("#f\r\n");
 const EMPTY_ARRAY = enc.encode("*0\r\n");
 const CRLF = enc.encode("\r\n");
+const ONE = enc.encode(":1\r\n");
+const ZERO = enc.encode(":0\r\n");
 
 /** Called for every error reply written (the owner counts them for INFO). */
 export const errorReplies: { hook: ((msg: string) => void) | null } = { hook: null };
 
+/**
+ * One method per reply shape; each frames itself for the client's protocol
+ * (`resp`: 2 or 3), so command code never branches on the protocol. RESP2
+ * output is byte for byte what it was before RESP3 existed.
+ */
 export class ReplyWriter {
   buf: Uint8Array;
   len = 0;
+  /** The client's protocol (HELLO sets it). */
+  resp: 2 | 3 = 2;
 
   constructor(initial = 256) {
     this.buf = new Uint8Array(initial);
@@ -79,7 +91,7 @@ export class ReplyWriter {
 
   bulk(s: string | null): void {
     if (s === null) {
-      this.raw(NIL);
+      this.raw(this.resp === 2 ? NIL : NULL3);
       return;
     }
     const n = s.length;
@@ -100,12 +112,14 @@ export class ReplyWriter {
     this.raw(CRLF);
   }
 
+  /** A null (RESP2: the null bulk string). */
   nil(): void {
-    this.raw(NIL);
+    this.raw(this.resp === 2 ? NIL : NULL3);
   }
 
+  /** A null where RESP2 sends the null array (*-1). */
   nilArray(): void {
-    this.raw(NIL_ARRAY);
+    this.raw(this.resp === 2 ? NIL_ARRAY : NULL3);
   }
 
   array(n: number): void {
@@ -115,7 +129,61 @@ export class ReplyWriter {
 
   /** A map of n pairs (RESP2: a flat array of 2n). */
   map(n: number): void {
-    this.array(2 * n);
+    if (this.resp === 2) this.array(2 * n);
+    else this.line(37, String(n));
+  }
+
+  /** A set of n members (RESP2: an array). */
+  set(n: number): void {
+    if (this.resp === 2) this.array(n);
+    else this.line(126, String(n));
+  }
+
+  /** An out-of-band push of n items (RESP2: an array). */
+  push(n: number): void {
+    if (this.resp === 2) this.array(n);
+    else this.line(62, String(n));
+  }
+
+  /** An attribute of n pairs, followed by the reply it annotates (RESP3 only). */
+  attribute(n: number): void {
+    this.line(124, String(n));
+  }
+
+  /** A boolean (RESP2: the integer 1 or 0). */
+  bool(b: boolean): void {
+    if (this.resp === 2) this.raw(b ? ONE : ZERO);
+    else this.raw(b ? TRUE3 : FALSE3);
+  }
+
+  /** A big number given as its decimal text (RESP2: a bulk string). */
+  bigNumber(digits: string): void {
+    if (this.resp === 2) this.bulk(digits);
+    else this.line(40, digits);
+  }
+
+  /** A verbatim string with its 3-letter format, e.g. "txt" (RESP2: a bulk string). */
+  verbatim(s: string, format = "txt"): void {
+    if (this.resp === 2) {
+      this.bulk(s);
+      return;
+    }
+    this.line(61, String(s.length + 4));
+    this.rawStr(format + ":" + s);
+    this.raw(CRLF);
+  }
+
+  /**
+   * A (member, score) pair inside a WITHSCORES-style reply: RESP2 flattens it
+   * into the enclosing array, RESP3 nests it as a 2-element array.
+   */
+  pairHeader(): void {
+    if (this.resp !== 2) this.line(42, "2");
+  }
+
+  /** The length of an array of n pairs (see pairHeader): 2n in RESP2, n in RESP3. */
+  pairArray(n: number): void {
+    this.array(this.resp === 2 ? 2 * n : n);
   }
 
   bulks(items: (string | null)[]): void {
@@ -123,9 +191,10 @@ export class ReplyWriter {
     for (const s of items) this.bulk(s);
   }
 
-  /** A double reply (RESP2: a bulk string). */
+  /** A double reply, %.17g as Redis 7.0 (RESP2: a bulk string). */
   double(d: number): void {
-    this.bulk(formatDouble(d));
+    if (this.resp === 2) this.bulk(formatDouble(d));
+    else this.line(44, formatDouble(d));
   }
 }
 
