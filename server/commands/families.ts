@@ -15,6 +15,7 @@ import { pubsubCommands } from "./pubsub.ts";
 import { debugCommands } from "./debug.ts";
 import { persistenceCommands } from "./persistence.ts";
 import { functionCommands } from "./functions.ts";
+import { replicationCommands } from "./replication.ts";
 
 export const FAMILIES: CommandSpec[][] = [
   connectionCommands,
@@ -32,4 +33,5 @@ export const FAMILIES: CommandSpec[][] = [
   debugCommands,
   persistenceCommands,
   functionCommands,
+  replicationCommands,
 ];

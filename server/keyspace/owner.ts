@@ -34,6 +34,9 @@ export interface Stats {
   errorReplies: number;
   totalReadsProcessed: number;
   totalWritesProcessed: number;
+  syncFull: number;
+  syncPartialOk: number;
+  syncPartialErr: number;
 }
 
 function newStats(): Stats {
@@ -51,6 +54,9 @@ function newStats(): Stats {
     errorReplies: 0,
     totalReadsProcessed: 0,
     totalWritesProcessed: 0,
+    syncFull: 0,
+    syncPartialOk: 0,
+    syncPartialErr: 0,
   };
 }
 

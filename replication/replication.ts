@@ -1,0 +1,319 @@
+// One server's replication state: its identity (replid, replid2 and the
+// offset up to which the old one is valid), the backlog, the master side
+// (replicas attached to us) and the replica side (our link to a master).
+// Every write the owner executes reaches feed() once, as the argv replicas
+// must apply; it is encoded as RESP once, appended to the backlog and handed
+// to the replicas, which get it at the owner's next flush (one socket write
+// per replica per batch of commands).
+import type { Client } from "../server/keyspace/client.ts";
+import type { PropagationTarget, Server } from "../server/keyspace/owner.ts";
+import { log } from "../server/log.ts";
+import { persistence } from "../server/persistence/manager.ts";
+import { writeStr } from "../server/resp/bytes.ts";
+import { Backlog } from "./backlog.ts";
+import { MasterSide } from "./master.ts";
+import { ReplicaSide } from "./replica.ts";
+
+export const NO_REPLID = "0000000000000000000000000000000000000000";
+
+export function randomReplid(): string {
+  const b = new Uint8Array(20);
+  crypto.getRandomValues(b);
+  return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+/** RESP multibulk of an argv of byte strings. */
+export function encodeCommand(argv: string[]): Uint8Array {
+  let n = 16;
+  for (const a of argv) n += a.length + 16;
+  const out = new Uint8Array(n);
+  let p = writeStr(out, 0, `*${argv.length}\r\n`);
+  for (const a of argv) {
+    p = writeStr(out, p, `$${a.length}\r\n`);
+    p = writeStr(out, p, a);
+    out[p++] = 13;
+    out[p++] = 10;
+  }
+  return out.subarray(0, p);
+}
+
+/** Bytes of an argv encoded as a multibulk (the stream's canonical form). */
+export function encodedLength(argv: string[]): number {
+  let n = 3 + String(argv.length).length;
+  for (const a of argv) n += 5 + String(a.length).length + a.length;
+  return n;
+}
+
+export class Replication implements PropagationTarget {
+  replid = randomReplid();
+  replid2 = NO_REPLID;
+  secondOffset = -1;
+  backlog: Backlog | null = null;
+  /** master_repl_offset while there is no backlog. */
+  private baseOffset = 0;
+  /** Database of the last command in the stream (-1: the next one carries a SELECT). */
+  lastDb = -1;
+  readonly master: MasterSide;
+  replica: ReplicaSide | null = null;
+  /** When the last replica went away (repl-backlog-ttl counts from here). */
+  private noReplicasSince = Date.now();
+
+  constructor(readonly srv: Server) {
+    this.master = new MasterSide(srv, this);
+  }
+
+  get offset(): number {
+    return this.backlog ? this.backlog.offset : this.baseOffset;
+  }
+
+  set offset(o: number) {
+    if (this.backlog) this.backlog = new Backlog(this.backlog.size, o);
+    else this.baseOffset = o;
+  }
+
+  createBacklog(newId: boolean): void {
+    if (newId) {
+      this.replid = randomReplid();
+      this.replid2 = NO_REPLID;
+      this.secondOffset = -1;
+    }
+    this.backlog = new Backlog(this.srv.config.int("repl-backlog-size"), this.offset);
+    if (newId) {
+      log.notice(
+        `Replication backlog created, my new replication IDs are '${this.replid}' and '${this.replid2}'`,
+      );
+    }
+  }
+
+  /** A new history begins here (promotion): the old id stays valid up to this offset. */
+  shiftReplid(): void {
+    this.replid2 = this.replid;
+    this.secondOffset = this.offset + 1;
+    this.replid = randomReplid();
+    log.notice(
+      `Setting secondary replication ID to ${this.replid2}, valid up to offset: ${this.secondOffset}. New replication ID is ${this.replid}`,
+    );
+  }
+
+  // --- the stream -------------------------------------------------------------------------
+
+  /** PropagationTarget: a write executed here, in the form replicas apply. */
+  feed(db: number, argv: string[]): void {
+    // a replica streams on what its master sends, never its own writes
+    if (this.srv.replicaOf || !this.backlog) return;
+    if (db !== this.lastDb) {
+      this.appendRaw(encodeCommand(["SELECT", String(db)]));
+      this.lastDb = db;
+    }
+    this.appendRaw(encodeCommand(argv));
+  }
+
+  /** Bytes of the stream, as they are: into the backlog and to the replicas. */
+  appendRaw(bytes: Uint8Array): void {
+    if (!this.backlog) {
+      this.baseOffset += bytes.length;
+      return;
+    }
+    this.backlog.append(bytes);
+    this.master.stream(bytes);
+  }
+
+  // --- roles ---------------------------------------------------------------------------------
+
+  /** REPLICAOF host port. */
+  setMaster(host: string, port: number, who: string): void {
+    const srv = this.srv;
+    const wasMaster = !srv.replicaOf;
+    this.replica?.stop();
+    srv.setRole({ host, port });
+    srv.config.setRaw("replicaof", `${host} ${port}`);
+    // our replicas learn of the change by reconnecting (a partial resync when possible)
+    this.master.disconnectAll();
+    if (wasMaster && !this.backlog) this.createBacklog(false);
+    this.replica = new ReplicaSide(srv, this, host, port);
+    log.notice(`Connecting to MASTER ${host}:${port}`);
+    if (who) log.notice(`REPLICAOF ${host}:${port} enabled (user request from '${who}')`);
+    this.replica.start();
+  }
+
+  /** REPLICAOF NO ONE. */
+  unsetMaster(who: string): void {
+    const srv = this.srv;
+    if (!srv.replicaOf) return;
+    this.replica?.stop();
+    this.replica = null;
+    srv.setRole(null);
+    srv.config.setRaw("replicaof", "");
+    this.shiftReplid();
+    this.master.disconnectAll();
+    this.lastDb = -1;
+    if (!this.backlog) this.createBacklog(false);
+    log.notice(`MASTER MODE enabled (user request from '${who}')`);
+  }
+
+  // --- wiring ----------------------------------------------------------------------------------
+
+  install(): void {
+    const srv = this.srv;
+    srv.propagationTargets.push(this);
+    srv.clientFreeHooks.push((c: Client) => {
+      this.master.detach(c);
+      if (!this.master.links.size) this.noReplicasSince = Date.now();
+    });
+    srv.cronHooks.push(() => this.cron());
+    srv.minReplicasCheck = () => this.master.minReplicasError();
+    srv.infoSections.set("replication", () => replicationInfo(this));
+    srv.config.listeners.push((name) => {
+      if (name === "repl-backlog-size" && this.backlog) {
+        this.backlog = this.backlog.resized(srv.config.int("repl-backlog-size"));
+      }
+    });
+    persistence(srv).replAux = () => ({
+      id: this.replid,
+      offset: this.offset,
+      streamDb: this.replica?.streamDb() ?? (this.lastDb < 0 ? 0 : this.lastDb),
+    });
+  }
+
+  private lastCron = 0;
+
+  private cron(): void {
+    const now = Date.now();
+    if (now - this.lastCron < 1000) return; // replicationCron runs once a second
+    this.lastCron = now;
+    this.master.cron();
+    this.replica?.cron();
+    const ttl = this.srv.config.int("repl-backlog-ttl") * 1000;
+    if (
+      this.backlog && !this.srv.replicaOf && !this.master.links.size && ttl &&
+      now - this.noReplicasSince > ttl
+    ) {
+      // no replica for repl-backlog-ttl: free the backlog; the id changes (old offsets mean nothing now)
+      this.baseOffset = this.backlog.offset;
+      this.backlog = null;
+      this.replid = randomReplid();
+      this.replid2 = NO_REPLID;
+      this.secondOffset = -1;
+      log.notice(
+        `Replication backlog freed after ${ttl / 1000} seconds without connected replicas.`,
+      );
+    }
+  }
+}
+
+/** INFO replication, field for field as Redis 7.0. */
+export function replicationInfo(r: Replication): string {
+  const srv = r.srv;
+  const out: string[] = [];
+  const add = (k: string, v: string | number) => out.push(`${k}:${v}`);
+  const now = Date.now();
+  if (!srv.replicaOf) add("role", "master");
+  else {
+    const rs = r.replica!;
+    add("role", "slave");
+    add("master_host", srv.replicaOf.host);
+    add("master_port", srv.replicaOf.port);
+    add("master_link_status", rs.linkUp() ? "up" : "down");
+    add(
+      "master_last_io_seconds_ago",
+      rs.linkUp() ? Math.floor((now - rs.lastIo) / 1000) : -1,
+    );
+    add("master_sync_in_progress", rs.state === "transfer" ? 1 : 0);
+    add("slave_read_repl_offset", rs.readOffset());
+    add("slave_repl_offset", rs.processedOffset());
+    if (rs.state === "transfer") {
+      const t = rs.transfer;
+      add("master_sync_total_bytes", t.total);
+      add("master_sync_read_bytes", t.read);
+      add("master_sync_left_bytes", t.total > 0 ? t.total - t.read : -1);
+      add("master_sync_perc", t.total > 0 ? (t.read * 100 / t.total).toFixed(2) : "0.00");
+      add("master_sync_last_io_seconds_ago", Math.floor((now - rs.lastIo) / 1000));
+    }
+    if (!rs.linkUp()) {
+      add(
+        "master_link_down_since_seconds",
+        rs.downSince ? Math.floor((now - rs.downSince) / 1000) : -1,
+      );
+    }
+    add("slave_priority", srv.config.int("replica-priority"));
+    add("slave_read_only", srv.config.bool("replica-read-only") ? 1 : 0);
+    add("replica_announced", srv.config.bool("replica-announced") ? 1 : 0);
+  }
+  add("connected_slaves", r.master.links.size);
+  let i = 0;
+  for (const l of r.master.links.values()) {
+    const lag = Math.floor((now - l.ackTime) / 1000);
+    out.push(
+      `slave${i++}:ip=${l.addr()},port=${l.port},state=${l.state},offset=${l.ackOffset},lag=${lag}`,
+    );
+  }
+  add("master_failover_state", "no-failover");
+  add("master_replid", r.replid);
+  add("master_replid2", r.replid2);
+  add("master_repl_offset", r.offset);
+  add("second_repl_offset", r.secondOffset);
+  const b = r.backlog;
+  add("repl_backlog_active", b ? 1 : 0);
+  add("repl_backlog_size", b ? b.size : srv.config.int("repl-backlog-size"));
+  add("repl_backlog_first_byte_offset", b ? b.firstByte : 0);
+  add("repl_backlog_histlen", b ? b.histlen : 0);
+  return out.join("\r\n");
+}
+
+/** ROLE. */
+export function roleReply(r: Replication, c: Client): void {
+  const srv = r.srv, out = c.out;
+  if (!srv.replicaOf) {
+    out.array(3);
+    out.bulk("master");
+    out.int(r.offset);
+    const online = [...r.master.links.values()].filter((l) => l.state === "online");
+    out.array(online.length);
+    for (const l of online) {
+      out.array(3);
+      out.bulk(l.addr());
+      out.bulk(String(l.port));
+      out.bulk(String(l.ackOffset));
+    }
+    return;
+  }
+  const rs = r.replica!;
+  out.array(5);
+  out.bulk("slave");
+  out.bulk(srv.replicaOf.host);
+  out.int(srv.replicaOf.port);
+  out.bulk(rs.roleState());
+  out.int(rs.linkUp() ? rs.processedOffset() : -1);
+}
+
+const STATES = new WeakMap<Server, Replication>();
+
+/** The replication state of a server (created on first use). */
+export function replication(srv: Server): Replication {
+  let r = STATES.get(srv);
+  if (!r) STATES.set(srv, r = new Replication(srv));
+  return r;
+}
+
+/**
+ * The start-up step: wire replication in; with `replicaof` configured, begin
+ * as a replica, resuming the history saved in the RDB file (a restarted
+ * replica resynchronises partially).
+ */
+export function replicationStartup(srv: Server): void {
+  const r = replication(srv);
+  r.install();
+  const conf = srv.config.get("replicaof");
+  if (!conf) return;
+  const [host, port] = conf.split(" ");
+  const saved = persistence(srv).loadedRepl;
+  if (saved) {
+    r.replid = saved.id;
+    r.backlog = new Backlog(srv.config.int("repl-backlog-size"), saved.offset);
+    log.notice(
+      "Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.",
+    );
+  }
+  r.setMaster(host, Number(port), "");
+  if (saved) r.replica!.db = saved.streamDb;
+}
