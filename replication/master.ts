@@ -6,8 +6,10 @@ import type { Client } from "../server/keyspace/client.ts";
 import type { Server } from "../server/keyspace/owner.ts";
 import { log } from "../server/log.ts";
 import { persistence } from "../server/persistence/manager.ts";
+import { rdbPath, tempPath, writeFileAtomic } from "../server/persistence/rdb_file.ts";
 import { strToBytes } from "../server/resp/bytes.ts";
 import type { Replication } from "./replication.ts";
+import { clientInfoLine } from "../server/commands/connection.ts";
 
 export type ReplicaState = "wait_bgsave" | "send_bulk" | "online";
 
@@ -125,6 +127,16 @@ export class MasterSide {
   psync(c: Client, argv: string[]): void {
     const srv = this.srv, repl = this.repl;
     if (c.kind === "replica") return; // already a replica: ignored, as Redis
+    if (
+      argv.length > 3 && argv[0].toLowerCase() === "psync" && argv[3].toLowerCase() === "failover"
+    ) {
+      // our master hands over (FAILOVER): we become the master, it continues from us
+      if (argv[1] !== repl.replid) {
+        c.out.error("ERR PSYNC FAILOVER replid must match my replid.");
+        return;
+      }
+      repl.unsetMaster(clientInfoLine(c), "failover request");
+    }
     if (srv.replicaOf && !repl.replica?.linkUp()) {
       c.out.error("NOMASTERLINK Can't SYNC while not connected with my master");
       return;
@@ -268,8 +280,15 @@ export class MasterSide {
         log.notice(`Background RDB transfer terminated with success`);
         for (const l of live()) l.c.sink.write(strToBytes(mark));
       } else {
-        log.notice("Background saving terminated with success");
         const all = concat(chunks, total);
+        // disk-based, as Redis: the snapshot is our dump file, then sent from it
+        try {
+          writeFileAtomic(rdbPath(srv), all, tempPath(`repl-${Deno.pid}`));
+          srv.lastSave = Math.floor(Date.now() / 1000);
+        } catch (e) {
+          log.warning(`Write error saving DB on disk: ${(e as Error).message}`);
+        }
+        log.notice("Background saving terminated with success");
         for (const l of live()) {
           l.state = "send_bulk";
           l.c.sink.write(strToBytes(`$${all.length}${CRLF}`));
@@ -409,7 +428,11 @@ export class MasterSide {
 
   private checkWaiters(): void {
     for (const w of [...this.waiters]) {
-      if (!w.c.blocked || this.acked(w.offset) < w.need) continue;
+      if (!w.c.blocked) {
+        this.waiters.delete(w); // gone (disconnected, unblocked)
+        continue;
+      }
+      if (this.acked(w.offset) < w.need) continue;
       this.waiters.delete(w);
       this.srv.unblock(w.c, false);
       w.c.out.int(this.acked(w.offset));
@@ -425,15 +448,19 @@ export class MasterSide {
   minReplicasError(): string | null {
     const cfg = this.srv.config;
     const need = cfg.int("min-replicas-to-write");
-    if (!need) return null;
-    const maxLag = cfg.int("min-replicas-max-lag");
-    if (!maxLag) return null;
+    if (!need || !cfg.int("min-replicas-max-lag")) return null;
+    return this.goodReplicas() < need ? "NOREPLICAS Not enough good replicas to write." : null;
+  }
+
+  /** Online replicas whose last ACK is at most min-replicas-max-lag seconds old. */
+  goodReplicas(): number {
+    const maxLag = this.srv.config.int("min-replicas-max-lag");
     const now = Date.now();
     let good = 0;
     for (const l of this.links.values()) {
       if (l.state === "online" && Math.floor((now - l.ackTime) / 1000) <= maxLag) good++;
     }
-    return good < need ? "NOREPLICAS Not enough good replicas to write." : null;
+    return good;
   }
 }
 

@@ -9,7 +9,13 @@
 import type { Client, ClientSink } from "../server/keyspace/client.ts";
 import type { Server } from "../server/keyspace/owner.ts";
 import { log } from "../server/log.ts";
-import { loadRdbBytes, RdbError } from "../server/persistence/rdb_file.ts";
+import {
+  loadRdbBytes,
+  RdbError,
+  rdbPath,
+  tempPath,
+  writeFileAtomic,
+} from "../server/persistence/rdb_file.ts";
 import { persistence } from "../server/persistence/manager.ts";
 import { ProtocolError, RespParser } from "../server/resp/parser.ts";
 import { bytesToStr, strToBytes } from "../server/resp/bytes.ts";
@@ -19,6 +25,12 @@ import { encodeCommand, encodedLength, NO_REPLID, type Replication } from "./rep
 export type LinkState = "connect" | "connecting" | "handshake" | "transfer" | "connected";
 
 class LinkError extends Error {}
+
+export interface LinkOptions {
+  /** FAILOVER: ask the master to hand over (PSYNC ... FAILOVER); `done` says if it did. */
+  failover?: boolean;
+  done?: (ok: boolean) => void;
+}
 
 /** Buffered reads of lines and exact byte counts from a connection. */
 class ConnReader {
@@ -88,6 +100,7 @@ export class ReplicaSide {
     private repl: Replication,
     readonly host: string,
     readonly port: number,
+    private opts: LinkOptions = {},
   ) {}
 
   linkUp(): boolean {
@@ -199,7 +212,8 @@ export class ReplicaSide {
       r = await rd.line();
       if (r.startsWith("-")) throw new LinkError(`Unable to AUTH to MASTER: ${r.slice(1)}`);
     }
-    const annPort = cfg.int("replica-announce-port") || srv.tcpPort;
+    // (tcpPort is 0 until the listener is up: a --replicaof link can start before)
+    const annPort = cfg.int("replica-announce-port") || srv.tcpPort || cfg.int("port");
     await send(["REPLCONF", "listening-port", String(annPort)]);
     r = await rd.line();
     if (r.startsWith("-")) {
@@ -230,9 +244,18 @@ export class ReplicaSide {
       log.notice(
         `Trying a partial resynchronization (request ${repl.replid}:${repl.offset + 1}).`,
       );
-      await send(["PSYNC", repl.replid, String(repl.offset + 1)]);
+      const argv = ["PSYNC", repl.replid, String(repl.offset + 1)];
+      if (this.opts.failover) argv.push("FAILOVER");
+      await send(argv);
     }
     do r = await rd.line(); while (r === ""); // newlines: the master's keepalive
+    if (this.opts.failover) {
+      // one attempt: the target took over, or refused
+      const done = this.opts.done;
+      this.opts = {};
+      done?.(r.startsWith("+"));
+      if (!r.startsWith("+")) throw new LinkError(`PSYNC FAILOVER refused: ${r}`);
+    }
     if (r.startsWith("+CONTINUE")) {
       const newId = r.slice(10).trim();
       log.notice("Successful partial resynchronization with master.");
@@ -318,6 +341,18 @@ export class ReplicaSide {
       at += n;
       if (at >= got) break;
     }
+    if (srv.config.get("repl-diskless-load") === "disabled") {
+      // as Redis: the payload becomes our dump file (a restart resumes from its repl-id/offset)
+      try {
+        writeFileAtomic(rdbPath(srv), data, tempPath(`${Date.now()}.${Deno.pid}`));
+      } catch (e) {
+        log.warning(
+          `Failed trying to rename the temp DB into ${
+            rdbPath(srv)
+          } in MASTER <-> REPLICA synchronization: ${(e as Error).message}`,
+        );
+      }
+    }
     log.notice("MASTER <-> REPLICA sync: Flushing old data");
     log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
     const p = persistence(srv);
@@ -396,7 +431,9 @@ export class ReplicaSide {
   /** REPLCONF GETACK from our master: answer with what we applied. */
   answerGetack(c: Client): void {
     if (c !== this.client) return;
-    this.sendAck();
+    // after the commands received with it: the offset then includes the GETACK
+    // itself, so a master waiting for its whole stream (WAIT, FAILOVER) sees it acknowledged
+    queueMicrotask(() => this.sendAck());
   }
 
   private sendAck(): void {

@@ -12,7 +12,8 @@ import { persistence } from "../server/persistence/manager.ts";
 import { writeStr } from "../server/resp/bytes.ts";
 import { Backlog } from "./backlog.ts";
 import { MasterSide } from "./master.ts";
-import { ReplicaSide } from "./replica.ts";
+import { type LinkOptions, ReplicaSide } from "./replica.ts";
+import { Failover } from "./failover.ts";
 
 export const NO_REPLID = "0000000000000000000000000000000000000000";
 
@@ -55,11 +56,13 @@ export class Replication implements PropagationTarget {
   lastDb = -1;
   readonly master: MasterSide;
   replica: ReplicaSide | null = null;
+  readonly failover: Failover;
   /** When the last replica went away (repl-backlog-ttl counts from here). */
   private noReplicasSince = Date.now();
 
   constructor(readonly srv: Server) {
     this.master = new MasterSide(srv, this);
+    this.failover = new Failover(srv, this);
   }
 
   get offset(): number {
@@ -121,23 +124,37 @@ export class Replication implements PropagationTarget {
   // --- roles ---------------------------------------------------------------------------------
 
   /** REPLICAOF host port. */
-  setMaster(host: string, port: number, who: string): void {
+  setMaster(host: string, port: number, who: string, opts: LinkOptions = {}): void {
     const srv = this.srv;
     const wasMaster = !srv.replicaOf;
+    if (wasMaster) this.disconnectBlocked();
     this.replica?.stop();
     srv.setRole({ host, port });
     srv.config.setRaw("replicaof", `${host} ${port}`);
     // our replicas learn of the change by reconnecting (a partial resync when possible)
     this.master.disconnectAll();
     if (wasMaster && !this.backlog) this.createBacklog(false);
-    this.replica = new ReplicaSide(srv, this, host, port);
+    this.replica = new ReplicaSide(srv, this, host, port, opts);
     log.notice(`Connecting to MASTER ${host}:${port}`);
     if (who) log.notice(`REPLICAOF ${host}:${port} enabled (user request from '${who}')`);
     this.replica.start();
   }
 
+  /** A master turning replica: its blocked clients would wait on data it no longer owns. */
+  private disconnectBlocked(): void {
+    const srv = this.srv;
+    for (const c of [...srv.clients.values()]) {
+      if (!c.blocked || c.kind !== "normal") continue;
+      srv.unblock(c, false);
+      c.out.error(
+        "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)",
+      );
+      srv.closeClient(c, true);
+    }
+  }
+
   /** REPLICAOF NO ONE. */
-  unsetMaster(who: string): void {
+  unsetMaster(who: string, why = "user request"): void {
     const srv = this.srv;
     if (!srv.replicaOf) return;
     this.replica?.stop();
@@ -148,7 +165,7 @@ export class Replication implements PropagationTarget {
     this.master.disconnectAll();
     this.lastDb = -1;
     if (!this.backlog) this.createBacklog(false);
-    log.notice(`MASTER MODE enabled (user request from '${who}')`);
+    log.notice(`MASTER MODE enabled (${why} from '${who}')`);
   }
 
   // --- wiring ----------------------------------------------------------------------------------
@@ -162,6 +179,8 @@ export class Replication implements PropagationTarget {
     });
     srv.cronHooks.push(() => this.cron());
     srv.minReplicasCheck = () => this.master.minReplicasError();
+    srv.staleCheck = () =>
+      !srv.config.bool("replica-serve-stale-data") && !(this.replica?.linkUp() ?? false);
     srv.infoSections.set("replication", () => replicationInfo(this));
     srv.config.listeners.push((name) => {
       if (name === "repl-backlog-size" && this.backlog) {
@@ -240,6 +259,10 @@ export function replicationInfo(r: Replication): string {
     add("replica_announced", srv.config.bool("replica-announced") ? 1 : 0);
   }
   add("connected_slaves", r.master.links.size);
+  const cfg = srv.config;
+  if (cfg.int("min-replicas-to-write") && cfg.int("min-replicas-max-lag")) {
+    add("min_slaves_good_slaves", r.master.goodReplicas());
+  }
   let i = 0;
   for (const l of r.master.links.values()) {
     const lag = Math.floor((now - l.ackTime) / 1000);
@@ -247,7 +270,7 @@ export function replicationInfo(r: Replication): string {
       `slave${i++}:ip=${l.addr()},port=${l.port},state=${l.state},offset=${l.ackOffset},lag=${lag}`,
     );
   }
-  add("master_failover_state", "no-failover");
+  add("master_failover_state", r.failover.state);
   add("master_replid", r.replid);
   add("master_replid2", r.replid2);
   add("master_repl_offset", r.offset);

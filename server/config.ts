@@ -198,6 +198,12 @@ export const DIRECTIVES: Directive[] = [
   bool("repl-disable-tcp-nodelay", false),
   { ...int("min-replicas-to-write", 0, 0, INT_MAX), aliases: ["min-slaves-to-write"] },
   { ...int("min-replicas-max-lag", 10, 0, INT_MAX), aliases: ["min-slaves-max-lag"] },
+  enm("propagation-error-behavior", "ignore", ["ignore", "panic", "panic-on-replicas"]),
+  int("shutdown-timeout", 10, 0, INT_MAX),
+  // debug configs, hidden from CONFIG GET patterns as in Redis
+  { ...int("key-load-delay", 0, -2147483648, INT_MAX), hidden: true },
+  { ...int("rdb-key-save-delay", 0, -2147483648, INT_MAX), hidden: true },
+  { ...int("loading-process-events-interval-bytes", 2 * 1024 * 1024, 1024, INT_MAX), hidden: true },
   int("io-threads", -1, -1, 128, false),
   bool("io-threads-do-reads", false, false),
   mem("proto-max-bulk-len", 512 * 1024 * 1024, 1024 * 1024),
@@ -481,7 +487,7 @@ export class Config {
     const out: [string, string][] = [];
     const seen = new Set<string>();
     for (const d of DIRECTIVES) {
-      if (d.sensitive) continue;
+      if (d.sensitive || d.hidden) continue; // (hidden: only by exact name, as Redis's debug configs)
       for (const name of [d.name, ...(d.aliases ?? [])]) {
         if (seen.has(name) || !glob(pattern, name)) continue;
         seen.add(name);

@@ -31,7 +31,7 @@ const SET_SKIPPED: Record<string, string> = {
 };
 
 /** Every name CONFIG GET shows for our table: each directive and its aliases. */
-const NAMES: string[] = DIRECTIVES.filter((d) => !d.sensitive).flatMap((d) => [
+const NAMES: string[] = DIRECTIVES.filter((d) => !d.sensitive && !d.hidden).flatMap((d) => [
   d.name,
   ...(d.aliases ?? []),
 ]);

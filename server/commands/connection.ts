@@ -3,6 +3,8 @@ import type { Client } from "../keyspace/client.ts";
 import type { Server } from "../keyspace/owner.ts";
 import { REDIS_VERSION } from "../keyspace/owner.ts";
 import { type CommandSpec, E, parseInteger, replyHelp } from "./spec.ts";
+import { trackingSubcommands } from "./tracking.ts";
+import { trackingFlags, trackingRedirect } from "../keyspace/tracking.ts";
 
 function checkPassword(srv: Server, user: string, pass: string): boolean {
   const req = srv.config.get("requirepass");
@@ -73,7 +75,7 @@ function hello(c: Client, argv: string[], srv: Server): void {
   }
   if (!c.authenticated) {
     c.out.error(
-      "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
+      "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
     );
     return;
   }
@@ -124,6 +126,7 @@ function reset(c: Client, _argv: string[], srv: Server): void {
   c.multiError = false;
   srv.unwatchAll(c);
   srv.pubsub.unsubscribeAll(c, false);
+  srv.tracking.disable(c);
   c.out.len = 0;
   c.dbIndex = 0;
   c.db = srv.dbs[0];
@@ -143,6 +146,7 @@ function clientFlags(c: Client): string {
   if (c.subscriptionCount) f += "P";
   if (c.multi) f += "x";
   if (c.blocked) f += "b";
+  f += trackingFlags(c);
   if (c.watchDirty) f += "d";
   if (c.closing) f += "A";
   return f || "N";
@@ -161,7 +165,7 @@ export function clientInfoLine(c: Client): string {
     `multi-mem=0 rbs=1024 rbp=0 obl=${c.out.len} oll=0 omem=${omem} tot-mem=${
       2048 + omem + c.out.buf.length
     } ` +
-    `events=r cmd=${c.lastCommand} user=default redir=-1 resp=${c.resp}`;
+    `events=r cmd=${c.lastCommand} user=default redir=${trackingRedirect(c)} resp=${c.resp}`;
 }
 
 function clientType(c: Client): string {
@@ -411,7 +415,7 @@ export const connectionCommands: CommandSpec[] = [
   {
     name: "ping",
     arity: -1,
-    flags: ["fast", "stale", "loading"],
+    flags: ["fast"],
     group: "connection",
     since: "1.0.0",
     summary: "Ping the server",
@@ -549,17 +553,7 @@ export const connectionCommands: CommandSpec[] = [
         if (m === "on" || m === "off") c.out.ok();
         else c.out.error(E.SYNTAX);
       }, "Set client eviction mode for the current connection"),
-      sub(
-        "getredir",
-        2,
-        (c) => c.out.int(-1),
-        "Get tracking notifications redirection client ID if any",
-        [
-          "noscript",
-          "loading",
-          "stale",
-        ],
-      ),
+      ...trackingSubcommands,
       sub(
         "help",
         2,

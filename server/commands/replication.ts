@@ -125,6 +125,16 @@ export const replicationCommands: CommandSpec[] = [
     handler: (c, argv, srv) => replication(srv).master.replconf(c, argv),
   },
   {
+    name: "failover",
+    arity: -1,
+    flags: ["admin", "noscript", "stale"],
+    group: "server",
+    since: "6.2.0",
+    summary: "Start a coordinated failover between this server and one of its replicas.",
+    complexity: "O(1)",
+    handler: (c, argv, srv) => replication(srv).failover.command(c, argv),
+  },
+  {
     name: "wait",
     arity: 3,
     flags: ["noscript"],

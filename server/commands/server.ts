@@ -198,7 +198,62 @@ const GROUP_CATEGORY: Record<string, string> = {
   geo: "geo",
 };
 
+/** Command flags in the order Redis replies them. */
+const FLAG_ORDER = [
+  "write",
+  "readonly",
+  "denyoom",
+  "module",
+  "admin",
+  "pubsub",
+  "noscript",
+  "blocking",
+  "loading",
+  "stale",
+  "skip_monitor",
+  "skip_slowlog",
+  "asking",
+  "fast",
+  "no_auth",
+  "may_replicate",
+  "no_mandatory_keys",
+  "no_async_loading",
+  "no_multi",
+  "movablekeys",
+  "allow_busy",
+];
+
+/** ACL categories in Redis's own order (the order of its category flags). */
+const ACL_ORDER = [
+  "keyspace",
+  "read",
+  "write",
+  "set",
+  "sortedset",
+  "list",
+  "hash",
+  "string",
+  "bitmap",
+  "hyperloglog",
+  "geo",
+  "stream",
+  "pubsub",
+  "admin",
+  "fast",
+  "slow",
+  "blocking",
+  "dangerous",
+  "connection",
+  "transaction",
+  "scripting",
+];
+
 function aclCategories(spec: CommandSpec): string[] {
+  const rank = (a: string) => ACL_ORDER.indexOf(a.slice(1));
+  return aclCategoriesUnordered(spec).sort((a, b) => rank(a) - rank(b));
+}
+
+function aclCategoriesUnordered(spec: CommandSpec): string[] {
   if (spec.acl) return spec.acl.map((a) => "@" + a);
   const f = spec.flags;
   const out: string[] = [];
@@ -218,8 +273,9 @@ function writeCommandInfo(c: Client, spec: CommandSpec): void {
   out.array(10);
   out.bulk(spec.name);
   out.int(spec.arity);
-  out.set(spec.flags.length);
-  for (const f of spec.flags) out.simple(f);
+  const flags = [...spec.flags].sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
+  out.set(flags.length);
+  for (const f of flags) out.simple(f);
   const k = spec.keys ?? [0, 0, 0];
   out.int(k[0]);
   out.int(k[1]);
@@ -299,7 +355,7 @@ function commandInfo(c: Client, argv: string[]): void {
   for (const n of names) {
     const spec = commandTable().get(n.toLowerCase());
     if (spec) writeCommandInfo(c, spec);
-    else c.out.nilArray();
+    else c.out.nil();
   }
 }
 
@@ -401,6 +457,7 @@ function parseFlushMode(c: Client, argv: string[]): boolean {
 export function flushDb(srv: Server, db: number | "all"): number {
   const targets = db === "all" ? srv.dbs : [srv.dbs[db]];
   let removed = 0;
+  srv.tracking.flushed(); // (every tracking client: invalidate all, whatever the db)
   for (const d of targets) {
     srv.touchAllWatched(d.id);
     removed += d.size;
@@ -525,7 +582,7 @@ export const serverCommands: CommandSpec[] = [
       sub(
         "command",
         "getkeys",
-        -3,
+        -4,
         CMD_FLAGS,
         "Extract keys given a full Redis command",
         commandGetKeys,

@@ -9,6 +9,7 @@ import { Database, type KeyspaceHooks } from "./db.ts";
 import { type CommandSpec, E, wrongArgs } from "../commands/spec.ts";
 import { lookupCommand } from "../commands/table.ts";
 import { PubSub } from "./pubsub.ts";
+import { Tracking } from "./tracking.ts";
 import { errorReplies } from "../resp/writer.ts";
 import { globMatch } from "./glob.ts";
 
@@ -78,6 +79,8 @@ export class Server implements KeyspaceHooks {
   cmdStats = new Map<string, CmdStat>();
   errorStats = new Map<string, number>();
   pubsub = new PubSub(this);
+  /** Client-side caching: who read which key, invalidations (tracking.ts). */
+  tracking = new Tracking(this);
   /** Changes since the last save (Redis's server.dirty). */
   dirty = 0;
   lastSave = Math.floor(Date.now() / 1000);
@@ -155,6 +158,7 @@ export class Server implements KeyspaceHooks {
       const k = db.id + "\0" + key;
       if (this.blockingKeys.has(k)) this.readyKeys.push({ db, key });
     }
+    if (this.tracking.table !== null) this.tracking.keyModified(key);
   }
 
   /** A command changed a key in place (a push into a list, ...): WATCH and blocked clients see it. */
@@ -164,6 +168,7 @@ export class Server implements KeyspaceHooks {
 
   keyExpired(db: Database, key: string): void {
     this.stats.expiredKeys++;
+    this.tracking.expiredKey = key; // (its keyModified follows: a write by nobody)
     this.propagate(db.id, ["DEL", key]);
   }
 
@@ -250,6 +255,7 @@ export class Server implements KeyspaceHooks {
 
   /** Hand every pending output to its sink; enforce output buffer limits. */
   flush(): void {
+    if (this.tracking.table !== null) this.tracking.beforeFlush();
     if (this.current && this.current.out.len) this.pending.add(this.current);
     for (const c of this.pending) {
       if (c.out.len) {
@@ -397,6 +403,7 @@ export class Server implements KeyspaceHooks {
     } else if (before === "off" && c.replyMode === "off") c.out.len = mark;
     if (c.out.len) this.pending.add(c);
     if (this.readyKeys.length) this.serveReadyKeys();
+    if (this.tracking.table !== null) this.tracking.afterExecute(c, argv);
   }
 
   private reject(c: Client, spec: CommandSpec | undefined, msg: string): void {
@@ -463,12 +470,23 @@ export class Server implements KeyspaceHooks {
       this.reject(c, spec, "NOAUTH Authentication required.");
       return;
     }
+    if (this.tracking.clients) this.tracking.limitUsedSlots(); // (where Redis's processCommand does it)
     const isWrite = spec.isWrite!;
     if (c.resp === 2 && c.subscriptionCount > 0 && !ALLOWED_IN_PUBSUB.has(spec.name)) {
       this.reject(
         c,
         spec,
         `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      );
+      return;
+    }
+    if (
+      this.replicaOf && this.staleCheck !== null && !flags.includes("stale") && this.staleCheck()
+    ) {
+      this.reject(
+        c,
+        spec,
+        "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
       );
       return;
     }
@@ -503,6 +521,8 @@ export class Server implements KeyspaceHooks {
     this.call(c, spec, argv);
   }
 
+  /** Replication sets this: true while a replica must refuse commands without the stale flag. */
+  staleCheck: (() => boolean) | null = null;
   /** Replication may set a check for min-replicas-to-write (returns an error or null). */
   minReplicasCheck: (() => string | null) | null = null;
   /** Persistence sets this: true while writes must be refused with MISCONF. */
@@ -526,6 +546,7 @@ export class Server implements KeyspaceHooks {
     this.propagateOverride = null;
     c.lastCommand = spec.name;
     spec.handler!(c, argv, this);
+    if (this.tracking.clients) this.tracking.afterCall(c, spec, argv);
     const st = this.statFor(spec.name);
     st.calls++;
     this.timedStats.push(st);

@@ -53,7 +53,12 @@ export async function start(msg: OwnerStart): Promise<void> {
   srv.executable = msg.executable;
   srv.onExit = (code) => self.postMessage({ type: "exit", code } satisfies OwnerMessage);
   const port = config.int("port");
-  log.notice(`Running mode=standalone, port=${port}.`);
+  if (config.bool("always-show-logo")) {
+    // (Redis prints its ASCII logo here; ours is one line with the same facts, PID included)
+    log.notice(
+      `Redis ${REDIS_VERSION} (00000000/0) 64 bit, standalone mode, Port: ${port}, PID: ${Deno.pid}`,
+    );
+  } else log.notice(`Running mode=standalone, port=${port}.`);
   log.notice("Server initialized");
   for (const hook of STARTUP_HOOKS) await hook(srv);
   const binds = config.get("bind").split(" ");

@@ -103,7 +103,8 @@ export function loadRdbBytes(srv: Server, data: Uint8Array, opts: LoadOptions): 
       );
     },
   });
-  // all good: put the data in place
+  // all good: put the data in place (replacing it is a flush for client-side caching)
+  if (!opts.merge) srv.tracking.flushed();
   for (let i = 0; i < srv.dbs.length; i++) {
     const live = srv.dbs[i], f = fresh[i];
     if (opts.merge) {
