@@ -20,7 +20,7 @@ import { persistence } from "../server/persistence/manager.ts";
 import { ProtocolError, RespParser } from "../server/resp/parser.ts";
 import { bytesToStr, strToBytes } from "../server/resp/bytes.ts";
 import { Backlog } from "./backlog.ts";
-import { encodeCommand, encodedLength, NO_REPLID, type Replication } from "./replication.ts";
+import { encodeCommand, NO_REPLID, type Replication } from "./replication.ts";
 
 export type LinkState = "connect" | "connecting" | "handshake" | "transfer" | "connected";
 
@@ -30,6 +30,13 @@ export interface LinkOptions {
   /** FAILOVER: ask the master to hand over (PSYNC ... FAILOVER); `done` says if it did. */
   failover?: boolean;
   done?: (ok: boolean) => void;
+}
+
+function concat2(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** Buffered reads of lines and exact byte counts from a connection. */
@@ -391,6 +398,7 @@ export class ReplicaSide {
     const c = srv.connect(sink, { addr, laddr: "", fd: -1 })!;
     c.kind = "master";
     c.authenticated = true;
+    c.replyMode = "off"; // (replies are dropped as they are made; GETACK answers on the socket)
     c.dbIndex = this.db;
     c.db = srv.dbs[this.db] ?? srv.dbs[0];
     this.client = c;
@@ -402,6 +410,8 @@ export class ReplicaSide {
   private async stream(rd: ConnReader): Promise<void> {
     const srv = this.srv, repl = this.repl;
     const parser = new RespParser({ maxBulkLen: Number.MAX_SAFE_INTEGER });
+    // received bytes not yet part of a complete command (they go on with the command)
+    let raw = new Uint8Array(0);
     for (;;) {
       const b = await rd.some();
       parser.feed(b);
@@ -417,13 +427,14 @@ export class ReplicaSide {
       }
       const c = this.client;
       if (!c || this.stopped) return;
-      for (const argv of argvs) {
-        const len = encodedLength(argv);
-        srv.feed(c, [argv], len, false);
-        // applied: into our backlog and on to our replicas, the bytes as received
-        repl.appendRaw(encodeCommand(argv));
-        this.unapplied -= len;
-      }
+      const all = raw.length ? concat2(raw, b) : b;
+      const used = all.length - parser.pending;
+      raw = parser.pending ? all.slice(used) : new Uint8Array(0);
+      if (!argvs.length) continue;
+      // applied as one batch, then on to our backlog and replicas: the bytes as received
+      srv.feed(c, argvs, used, false);
+      repl.appendRaw(used === all.length ? all : all.subarray(0, used));
+      this.unapplied -= used;
       srv.flush();
     }
   }

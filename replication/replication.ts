@@ -38,13 +38,6 @@ export function encodeCommand(argv: string[]): Uint8Array {
   return out.subarray(0, p);
 }
 
-/** Bytes of an argv encoded as a multibulk (the stream's canonical form). */
-export function encodedLength(argv: string[]): number {
-  let n = 3 + String(argv.length).length;
-  for (const a of argv) n += 5 + String(a.length).length + a.length;
-  return n;
-}
-
 export class Replication implements PropagationTarget {
   replid = randomReplid();
   replid2 = NO_REPLID;
