@@ -2,6 +2,7 @@
 // SYNC), full resynchronisation from a point-in-time snapshot (to the socket
 // with $EOF: framing, or length-prefixed), partial resynchronisation from the
 // backlog, the stream sent in batches, ACKs, WAIT and min-replicas.
+import { setImmediate } from "node:timers";
 import type { Client } from "../server/keyspace/client.ts";
 import type { Server } from "../server/keyspace/owner.ts";
 import { log } from "../server/log.ts";
@@ -23,6 +24,8 @@ export class ReplicaLink {
   capaPsync2 = false;
   ackOffset = 0;
   ackTime = Date.now();
+  /** Offset of the last stream byte handed to its socket (it is a cursor into the backlog). */
+  sent = 0;
   /** Stream bytes produced since its snapshot was taken, held until the snapshot is sent. */
   held: Uint8Array[] | null = null;
   heldBytes = 0;
@@ -199,6 +202,7 @@ export class MasterSide {
     link.ackOffset = off - 1;
     const reply = link.capaPsync2 ? `+CONTINUE ${repl.replid}${CRLF}` : `+CONTINUE${CRLF}`;
     const data = b.readFrom(off);
+    link.sent = b.offset;
     c.out.rawStr(reply);
     c.out.raw(data);
     this.srv.markPending(c);
@@ -310,6 +314,7 @@ export class MasterSide {
     const held = l.held ?? [];
     l.held = null;
     l.state = "online";
+    l.sent = this.repl.offset; // (the held bytes reach up to here)
     l.ackTime = Date.now();
     for (const b of held) l.c.out.raw(b);
     this.srv.markPending(l.c);
@@ -324,17 +329,25 @@ export class MasterSide {
 
   // --- the stream ------------------------------------------------------------------------------
 
-  /** Bytes appended to the backlog: to every replica, now or after its snapshot. */
+  /** Bytes about to be appended to the backlog: to every replica, soon or after its snapshot. */
   stream(bytes: Uint8Array): void {
     if (!this.links.size) return;
-    const hard = this.replicaHardLimit();
+    const b = this.repl.backlog!;
     for (const l of this.links.values()) {
-      if (l.state === "online") {
-        l.c.out.raw(bytes);
-        this.srv.markPending(l.c);
+      if (l.state === "online" && bytes.length > b.size) {
+        // bigger than the whole backlog: straight to the socket, after what is unsent
+        this.send(l);
+        l.c.sink.write(bytes.slice());
+        l.sent = b.offset + bytes.length;
+      } else if (l.state === "online") {
+        // (called before `bytes` go into the backlog) its unsent bytes must not be
+        // overwritten there: send them now if they would be
+        if (b.offset > l.sent && b.offset - l.sent + bytes.length > b.size) this.send(l);
+        this.sendSoon();
       } else if (l.held) {
-        l.held.push(bytes);
+        l.held.push(bytes.slice());
         l.heldBytes += bytes.length;
+        const hard = this.replicaHardLimit();
         if (hard && l.heldBytes > hard) {
           log.warning(
             `Client ${
@@ -347,10 +360,75 @@ export class MasterSide {
     }
   }
 
+  private sendScheduled = false;
+
+  /**
+   * Hand the replicas their new bytes once the event loop has run the other
+   * clients' batches too: one socket write per replica for all of them (as
+   * Redis writes to replicas once per event-loop turn), not one per batch.
+   */
+  private sendSoon(): void {
+    if (this.sendScheduled) return;
+    this.sendScheduled = true;
+    setImmediate(() => {
+      this.sendScheduled = false;
+      for (const l of this.links.values()) if (l.state === "online") this.send(l);
+    });
+  }
+
+  /** The replica's unsent part of the backlog, in one socket write; output limits enforced. */
+  private send(l: ReplicaLink): void {
+    const b = this.repl.backlog;
+    if (!b || l.sent >= b.offset || l.c.closing) return;
+    if (!b.canServe(l.sent + 1)) {
+      this.dropOverLimit(l); // (cannot happen: stream() sends before overwriting)
+      return;
+    }
+    const data = b.readFrom(l.sent + 1);
+    l.sent = b.offset;
+    l.c.netOut += data.length;
+    this.srv.stats.netOutput += data.length;
+    l.c.sink.write(data);
+    if (this.overLimit(l)) this.dropOverLimit(l);
+  }
+
+  /** client-output-buffer-limit for the replica class, against what its socket has not taken. */
+  private overLimit(l: ReplicaLink): boolean {
+    const [hard, soft, secs] = this.replicaLimits();
+    const used = l.c.sink.pendingBytes();
+    if (hard && used >= hard) return true;
+    if (soft && used >= soft) {
+      if (!l.c.obufSoftSince) l.c.obufSoftSince = Date.now();
+      else if (Date.now() - l.c.obufSoftSince >= secs * 1000) return true;
+    } else l.c.obufSoftSince = 0;
+    return false;
+  }
+
+  private dropOverLimit(l: ReplicaLink): void {
+    log.warning(
+      `Client ${
+        this.srv.clientDescription(l.c)
+      } scheduled to be closed ASAP for overcoming of output buffer limits.`,
+    );
+    this.srv.closeClient(l.c, false);
+  }
+
+  private limitsText = "";
+  private limits: number[] = [0, 0, 0];
+
+  private replicaLimits(): number[] {
+    const t = this.srv.config.get("client-output-buffer-limit");
+    if (t !== this.limitsText) {
+      this.limitsText = t;
+      const w = t.split(" ");
+      const i = w.indexOf("slave");
+      this.limits = i >= 0 ? [Number(w[i + 1]), Number(w[i + 2]), Number(w[i + 3])] : [0, 0, 0];
+    }
+    return this.limits;
+  }
+
   private replicaHardLimit(): number {
-    const w = this.srv.config.get("client-output-buffer-limit").split(" ");
-    const i = w.indexOf("slave");
-    return i >= 0 ? Number(w[i + 1]) : 0;
+    return this.replicaLimits()[0];
   }
 
   /** A replica connection went away. */

@@ -201,7 +201,7 @@ export class ReplicaSide {
     this.lastIo = Date.now();
     const rd = new ConnReader(conn, () => this.lastIo = Date.now());
     const send = async (argv: string[]) => {
-      const b = encodeCommand(argv);
+      const b = encodeCommand(argv).slice();
       for (let o = 0; o < b.length;) o += await conn.write(b.subarray(o));
     };
     this.state = "handshake";
@@ -450,7 +450,7 @@ export class ReplicaSide {
   private sendAck(): void {
     const conn = this.conn;
     if (!conn || this.state !== "connected") return;
-    const b = encodeCommand(["REPLCONF", "ACK", String(this.processedOffset())]);
+    const b = encodeCommand(["REPLCONF", "ACK", String(this.processedOffset())]).slice();
     conn.write(b).catch(() => {});
   }
 

@@ -23,14 +23,44 @@ export function randomReplid(): string {
   return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
 }
 
-/** RESP multibulk of an argv of byte strings. */
+let scratch = new Uint8Array(4096);
+
+/** Write a non-negative integer's digits at p; the new position. */
+function writeUint(out: Uint8Array, p: number, n: number): number {
+  if (n < 10) {
+    out[p] = 48 + n;
+    return p + 1;
+  }
+  let digits = 1;
+  for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+  const end = p + digits;
+  for (let q = end - 1; q >= p; q--) {
+    out[q] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return end;
+}
+
+/**
+ * RESP multibulk of an argv of byte strings. The result is a view of a
+ * scratch buffer, valid until the next call: callers copy it (the backlog,
+ * a socket write) before encoding again.
+ */
 export function encodeCommand(argv: string[]): Uint8Array {
   let n = 16;
-  for (const a of argv) n += a.length + 16;
-  const out = new Uint8Array(n);
-  let p = writeStr(out, 0, `*${argv.length}\r\n`);
-  for (const a of argv) {
-    p = writeStr(out, p, `$${a.length}\r\n`);
+  for (let i = 0; i < argv.length; i++) n += argv[i].length + 24;
+  if (n > scratch.length) scratch = new Uint8Array(Math.max(n, scratch.length * 2));
+  const out = scratch;
+  out[0] = 42; // '*'
+  let p = writeUint(out, 1, argv.length);
+  out[p++] = 13;
+  out[p++] = 10;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    out[p++] = 36; // '$'
+    p = writeUint(out, p, a.length);
+    out[p++] = 13;
+    out[p++] = 10;
     p = writeStr(out, p, a);
     out[p++] = 13;
     out[p++] = 10;
@@ -110,8 +140,8 @@ export class Replication implements PropagationTarget {
       this.baseOffset += bytes.length;
       return;
     }
+    this.master.stream(bytes); // (first: it may send what the append would overwrite)
     this.backlog.append(bytes);
-    this.master.stream(bytes);
   }
 
   // --- roles ---------------------------------------------------------------------------------
