@@ -77,6 +77,7 @@ export class Persistence {
       encode: this.encodeOptions(),
       aux: this.auxInfo(repl),
       checksum: this.srv.config.bool("rdbchecksum"),
+      keyDelayUs: this.srv.config.int("rdb-key-save-delay"),
     };
   }
 

@@ -62,6 +62,8 @@ export interface SnapshotOptions {
   sliceMs?: number;
   /** Chunk size at which a slice ends early (bytes). */
   chunkBytes?: number;
+  /** rdb-key-save-delay: microseconds per key (a debugging aid that slows a save down). */
+  keyDelayUs?: number;
   /**
    * Remember the keys already written (default). Only a snapshot encoded in
    * one go (nothing can change meanwhile) may do without.
@@ -102,6 +104,9 @@ export class SnapshotJob {
   private sliceMs: number;
   private chunkBytes: number;
   private tracking: boolean;
+  /** Keys per slice and the pause after it, with rdb-key-save-delay (0: no delay). */
+  private delayKeys = 0;
+  private delayMs = 0;
   /** Chunks produced by finishNow() while the sink was busy. */
   private backlog: Uint8Array[] = [];
 
@@ -114,6 +119,11 @@ export class SnapshotJob {
     this.sliceMs = opts.sliceMs ?? 2;
     this.chunkBytes = opts.chunkBytes ?? 1 << 20;
     this.tracking = opts.tracking ?? true;
+    const d = opts.keyDelayUs ?? 0;
+    if (d > 0) {
+      this.delayKeys = Math.max(1, Math.floor(1000 / d));
+      this.delayMs = Math.max(1, (d * this.delayKeys) / 1000);
+    }
     let total = 0;
     this.states = srv.dbs.map((db) => {
       total += db.dict.size;
@@ -241,7 +251,9 @@ export class SnapshotJob {
         }
         this.enc.keyValue(k, v, s.expires.size ? s.expires.get(k) : undefined);
         this.keysDone++;
-        if ((++n & 31) === 0 && (out.pos >= maxBytes || performance.now() >= deadline)) {
+        ++n;
+        if (this.delayKeys && n >= this.delayKeys && deadline !== Infinity) return false;
+        if ((n & 31) === 0 && (out.pos >= maxBytes || performance.now() >= deadline)) {
           return false;
         }
       }
@@ -311,7 +323,8 @@ export class SnapshotJob {
       const done = this.step(performance.now() + this.sliceMs, this.chunkBytes);
       const chunk = done ? this.finishEncoding() : this.takeChunk();
       if (chunk.length) await this.write(chunk);
-      if (!done) await new Promise<void>((r) => setImmediate(r));
+      if (!done && this.delayMs) await new Promise<void>((r) => setTimeout(r, this.delayMs));
+      else if (!done) await new Promise<void>((r) => setImmediate(r));
     }
   }
 
