@@ -10,6 +10,7 @@ import type { PropagationTarget, Server } from "../server/keyspace/owner.ts";
 import { log } from "../server/log.ts";
 import { persistence } from "../server/persistence/manager.ts";
 import { writeStr } from "../server/resp/bytes.ts";
+import { commandKeys } from "../server/commands/spec.ts";
 import { Backlog } from "./backlog.ts";
 import { MasterSide } from "./master.ts";
 import { type LinkOptions, ReplicaSide } from "./replica.ts";
@@ -184,6 +185,7 @@ export class Replication implements PropagationTarget {
     this.replica = null;
     srv.setRole(null);
     srv.config.setRaw("replicaof", "");
+    this.localExpires.clear(); // (a master expires every key itself)
     this.shiftReplid();
     this.master.disconnectAll();
     this.lastDb = -1;
@@ -201,6 +203,12 @@ export class Replication implements PropagationTarget {
       if (!this.master.links.size) this.noReplicasSince = Date.now();
     });
     srv.cronHooks.push(() => this.cron());
+    srv.cronHooks.push(() => this.expireLocalKeys());
+    srv.replicaLocalWrite = (c, spec, argv) => {
+      for (const key of commandKeys(spec, argv)) {
+        if (c.db.expires.has(key)) this.localExpires.add(c.dbIndex + "\0" + key);
+      }
+    };
     srv.minReplicasCheck = () => this.master.minReplicasError();
     srv.staleCheck = () =>
       !srv.config.bool("replica-serve-stale-data") && !(this.replica?.linkUp() ?? false);
@@ -215,6 +223,29 @@ export class Replication implements PropagationTarget {
       offset: this.offset,
       streamDb: this.replica?.streamDb() ?? (this.lastDb < 0 ? 0 : this.lastDb),
     });
+  }
+
+  /**
+   * Keys a writable replica's own clients wrote with a TTL ("db\0key"): the
+   * master will never send their DEL, so the replica expires them itself
+   * (INFO's slave_expires_tracked_keys).
+   */
+  localExpires = new Set<string>();
+
+  private expireLocalKeys(): void {
+    if (!this.localExpires.size) return;
+    const srv = this.srv, now = Date.now();
+    for (const k of this.localExpires) {
+      const sep = k.indexOf("\0");
+      const db = srv.dbs[Number(k.slice(0, sep))], key = k.slice(sep + 1);
+      const when = db?.expires.get(key);
+      if (when === undefined) this.localExpires.delete(k); // gone or persisted meanwhile
+      else if (when <= now) {
+        db.delete(key);
+        srv.stats.expiredKeys++;
+        this.localExpires.delete(k);
+      }
+    }
   }
 
   private lastCron = 0;

@@ -5,6 +5,7 @@ import type { Client } from "../keyspace/client.ts";
 import type { Server } from "../keyspace/owner.ts";
 import { REDIS_VERSION } from "../keyspace/owner.ts";
 import type { CommandSpec } from "./spec.ts";
+import { replication } from "../../replication/replication.ts";
 
 function human(bytes: number): string {
   if (bytes < 1024) return `${bytes}B`;
@@ -222,7 +223,7 @@ const SECTIONS: Record<string, (srv: Server) => string> = {
       ["latest_fork_usec", 0],
       ["total_forks", 0],
       ["migrate_cached_sockets", 0],
-      ["slave_expires_tracked_keys", 0],
+      ["slave_expires_tracked_keys", replication(srv).localExpires.size],
       ["active_defrag_hits", 0],
       ["active_defrag_misses", 0],
       ["active_defrag_key_hits", 0],

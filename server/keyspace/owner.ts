@@ -147,9 +147,19 @@ export class Server implements KeyspaceHooks {
     return this.cmdTime;
   }
 
+  /**
+   * Replicas keep logically expired keys (their master's DEL removes them),
+   * except for a write by one of their own clients on a writable replica:
+   * that write finds the key gone, as Redis's lookupKeyWrite does.
+   */
   isReplica(): boolean {
-    return this.replicaOf !== null;
+    return this.replicaOf !== null && !(this.currentWrite && this.current?.kind === "normal");
   }
+
+  /** True while a write command runs (see isReplica). */
+  private currentWrite = false;
+  /** Replication sets this: a write by a normal client on a (writable) replica ran. */
+  replicaLocalWrite: ((c: Client, spec: CommandSpec, argv: string[]) => void) | null = null;
 
   keyModified(db: Database, key: string): void {
     const w = this.watchedKeys.get(db.id)?.get(key);
@@ -545,7 +555,12 @@ export class Server implements KeyspaceHooks {
     if (batch) this.beginPropagationBatch();
     this.propagateOverride = null;
     c.lastCommand = spec.name;
+    this.currentWrite = spec.isWrite!;
     spec.handler!(c, argv, this);
+    this.currentWrite = false;
+    if (this.replicaOf && spec.isWrite && c.kind === "normal" && this.replicaLocalWrite) {
+      this.replicaLocalWrite(c, spec, argv);
+    }
     if (this.tracking.clients) this.tracking.afterCall(c, spec, argv);
     const st = this.statFor(spec.name);
     st.calls++;
