@@ -305,6 +305,30 @@ export class ReplicaSide {
     }
     const chunks: Uint8Array[] = [];
     let got = 0;
+    // diskless load (swapdb, on-empty-db with no data): as Redis, the replica is
+    // loading (-LOADING to clients) while the payload streams in
+    const mode = srv.config.get("repl-diskless-load");
+    const p = persistence(srv);
+    p.loading = mode === "swapdb" || (mode === "on-empty-db" && srv.dbs.every((d) => !d.size));
+    try {
+      got = await this.readPayload(rd, header, chunks);
+    } finally {
+      p.loading = false;
+    }
+    const data = new Uint8Array(got);
+    let at = 0;
+    for (const c of chunks) {
+      const n = Math.min(c.length, got - at);
+      data.set(c.subarray(0, n), at);
+      at += n;
+      if (at >= got) break;
+    }
+    this.load(data, replid, offset);
+  }
+
+  /** The snapshot's bytes into `chunks` (the EOF mark may trail them); the payload's length. */
+  private async readPayload(rd: ConnReader, header: string, chunks: Uint8Array[]): Promise<number> {
+    let got = 0;
     if (header.startsWith("$EOF:")) {
       const mark = strToBytes(header.slice(5));
       log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
@@ -340,14 +364,12 @@ export class ReplicaSide {
         this.transfer.read = got;
       }
     }
-    const data = new Uint8Array(got);
-    let at = 0;
-    for (const c of chunks) {
-      const n = Math.min(c.length, got - at);
-      data.set(c.subarray(0, n), at);
-      at += n;
-      if (at >= got) break;
-    }
+    return got;
+  }
+
+  /** Load the snapshot in place of our data; our history becomes the master's. */
+  private load(data: Uint8Array, replid: string, offset: number): void {
+    const srv = this.srv;
     if (srv.config.get("repl-diskless-load") === "disabled") {
       // as Redis: the payload becomes our dump file (a restart resumes from its repl-id/offset)
       try {

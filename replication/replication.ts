@@ -210,6 +210,7 @@ export class Replication implements PropagationTarget {
       }
     };
     srv.minReplicasCheck = () => this.master.minReplicasError();
+    srv.loadingCheck = () => persistence(srv).loading;
     srv.staleCheck = () =>
       !srv.config.bool("replica-serve-stale-data") && !(this.replica?.linkUp() ?? false);
     srv.infoSections.set("replication", () => replicationInfo(this));

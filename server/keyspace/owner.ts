@@ -490,6 +490,10 @@ export class Server implements KeyspaceHooks {
       );
       return;
     }
+    if (this.loadingCheck !== null && !flags.includes("loading") && this.loadingCheck()) {
+      this.reject(c, spec, "LOADING Redis is loading the dataset in memory");
+      return;
+    }
     if (
       this.replicaOf && this.staleCheck !== null && !flags.includes("stale") && this.staleCheck()
     ) {
@@ -533,6 +537,8 @@ export class Server implements KeyspaceHooks {
 
   /** Replication sets this: true while a replica must refuse commands without the stale flag. */
   staleCheck: (() => boolean) | null = null;
+  /** True while a data set is being loaded: commands without the loading flag get -LOADING. */
+  loadingCheck: (() => boolean) | null = null;
   /** Replication may set a check for min-replicas-to-write (returns an error or null). */
   minReplicasCheck: (() => string | null) | null = null;
   /** Persistence sets this: true while writes must be refused with MISCONF. */
