@@ -97,7 +97,8 @@ export class ReplicaSide {
   /** Its selected db, kept across reconnections (the stream does not repeat SELECT). */
   db = 0;
   lastIo = Date.now();
-  downSince = Date.now();
+  /** When an up link went down (0: it never was up: INFO shows -1). */
+  downSince = 0;
   transfer = { total: -1, read: 0 };
   /** Bytes received beyond what is applied (slave_read_repl_offset - slave_repl_offset). */
   private unapplied = 0;
@@ -448,13 +449,26 @@ export class ReplicaSide {
         throw e;
       }
       const c = this.client;
-      if (!c || this.stopped) return;
+      // a link being closed (CLIENT KILL, timeout) applies nothing more: what is
+      // not applied is not ours, and is asked for again by the next PSYNC
+      if (!c || c.closing || this.stopped) return;
       const all = raw.length ? concat2(raw, b) : b;
       const used = all.length - parser.pending;
       raw = parser.pending ? all.slice(used) : new Uint8Array(0);
       if (!argvs.length) continue;
       // applied as one batch, then on to our backlog and replicas: the bytes as received
       srv.feed(c, argvs, used, false);
+      if (c.queue.length) {
+        // closed in the middle of the batch: only what ran is ours (the rest comes again)
+        let ran = 0;
+        for (let i = 0; i < argvs.length - c.queue.length; i++) {
+          ran += encodeCommand(argvs[i]).length;
+        }
+        repl.appendRaw(all.slice(0, ran));
+        this.unapplied = 0;
+        srv.flush();
+        return;
+      }
       repl.appendRaw(used === all.length ? all : all.subarray(0, used));
       this.unapplied -= used;
       srv.flush();
