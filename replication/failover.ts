@@ -136,7 +136,9 @@ export class Failover {
     }
     if (!chosen && this.deadline && Date.now() >= this.deadline) {
       if (this.force && this.target) {
-        log.notice("FAILOVER to target timed out, forcing failover.");
+        log.notice(
+          `FAILOVER to ${this.target.host}:${this.target.port} time out exceeded, failing over.`,
+        );
         this.begin(this.target.host, this.target.port);
       } else this.abort("Replica never caught up before timeout");
       return;
@@ -168,7 +170,8 @@ export class Failover {
   }
 
   private abort(why: string): void {
-    log.notice(`FAILOVER aborted: ${why}`);
+    const to = this.target ? `${this.target.host}:${this.target.port}` : "any replica";
+    log.notice(`FAILOVER to ${to} aborted: ${why}`);
     this.clear();
   }
 

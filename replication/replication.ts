@@ -220,7 +220,8 @@ export class Replication implements PropagationTarget {
       }
     });
     persistence(srv).replAux = () => ({
-      id: this.replid,
+      // a master without a backlog is in no replication chain: no history to save
+      id: !srv.replicaOf && !this.backlog ? "" : this.replid,
       offset: this.offset,
       streamDb: this.replica?.streamDb() ?? (this.lastDb < 0 ? 0 : this.lastDb),
     });
@@ -382,9 +383,25 @@ export function replicationStartup(srv: Server): void {
   const r = replication(srv);
   r.install();
   const conf = srv.config.get("replicaof");
-  if (!conf) return;
-  const [host, port] = conf.split(" ");
   const saved = persistence(srv).loadedRepl;
+  if (conf) persistence(srv).expiredAtLoad = []; // (a replica keeps expired keys anyway)
+  if (!conf) {
+    // a master restarted from its RDB: its old history stays valid as replid2,
+    // so its replicas resynchronise partially (Redis 7.0)
+    if (saved && /^[0-9a-f]{40}$/.test(saved.id) && Number.isInteger(saved.offset)) {
+      r.replid2 = saved.id;
+      r.secondOffset = saved.offset + 1;
+      r.backlog = new Backlog(srv.config.int("repl-backlog-size"), saved.offset);
+      log.notice(
+        `Master restored its replication ID ${saved.id} and offset ${saved.offset} from the RDB file (new replication ID ${r.replid})`,
+      );
+      // keys that expired while we were down: their deletion is part of the stream
+      for (const [db, key] of persistence(srv).expiredAtLoad) r.feed(db, ["DEL", key]);
+    }
+    persistence(srv).expiredAtLoad = [];
+    return;
+  }
+  const [host, port] = conf.split(" ");
   if (saved) {
     r.replid = saved.id;
     r.backlog = new Backlog(srv.config.int("repl-backlog-size"), saved.offset);

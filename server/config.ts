@@ -73,6 +73,15 @@ function normalizeSave(args: string[]): string | { error: string } {
   return words.map((w) => String(Number(w))).join(" ");
 }
 
+/** An octal permission (unixsocketperm): shown in octal, as Redis does. */
+function normalizeOctal(args: string[]): string | { error: string } {
+  const v = args.join(" ").trim();
+  if (!/^[0-7]+$/.test(v) || parseInt(v, 8) > 0o777) {
+    return { error: "argument must be between 0 and 511 inclusive" };
+  }
+  return parseInt(v, 8).toString(8);
+}
+
 function normalizeReplicaof(args: string[]): string | { error: string } {
   const words = args.join(" ").trim().split(/\s+/).filter((w) => w.length);
   if (words.length === 0) return "";
@@ -232,7 +241,14 @@ export const DIRECTIVES: Directive[] = [
   int("active-expire-effort", 1, 1, 10),
   enm("supervised", "no", ["upstart", "systemd", "auto", "no"], false),
   str("unixsocket", "", false),
-  int("unixsocketperm", 0, 0, 0o777, false),
+  {
+    name: "unixsocketperm",
+    type: "special",
+    default: "0",
+    mutable: false,
+    argc: 1,
+    normalize: normalizeOctal,
+  },
   str("notify-keyspace-events", ""),
   int("slowlog-log-slower-than", 10000, -1, LLONG_MAX),
   int("slowlog-max-len", 128, 0, LLONG_MAX),

@@ -30,6 +30,12 @@ Examples:
 }
 
 export async function main(args: string[]): Promise<void> {
+  if (args.includes("--sentinel")) {
+    // `redis-server sentinel.conf --sentinel` runs Sentinel, as redis-server does
+    const sentinel = await import("../sentinel/main.ts");
+    await sentinel.main(args.filter((a) => a !== "--sentinel"));
+    return;
+  }
   if (args[0] === "-v" || args[0] === "--version") {
     console.log(
       `Redis server v=${REDIS_VERSION} sha=00000000:0 malloc=libc bits=64 build=0000000000000000`,

@@ -143,6 +143,7 @@ function clientFlags(c: Client): string {
   let f = c.flagsExtra;
   if (c.kind === "replica") f += "S";
   if (c.kind === "master") f += "M";
+  if (c.info.addr.startsWith("/")) f += "U"; // (a Unix socket connection)
   if (c.subscriptionCount) f += "P";
   if (c.multi) f += "x";
   if (c.blocked) f += "b";

@@ -5,7 +5,7 @@
 import { applyConfigLines, Config, type ConfigLine } from "../config.ts";
 import { log, type RedisLogLevel, setupLog } from "../log.ts";
 import { REDIS_VERSION, Server } from "./owner.ts";
-import { listen } from "../net/listener.ts";
+import { acceptLoop, listen, serveConnection } from "../net/listener.ts";
 import { IoThreads } from "../net/iothreads.ts";
 import { setRenames } from "../commands/table.ts";
 import { STARTUP_HOOKS } from "../startup.ts";
@@ -86,6 +86,7 @@ export async function start(msg: OwnerStart): Promise<void> {
     } else await new IoThreads(srv, io).start(port, binds);
   }
   srv.tcpPort = port;
+  listenUnix(srv);
   srv.startCron();
   log.notice("Ready to accept connections tcp");
   self.postMessage({ type: "ready", port } satisfies OwnerMessage);
@@ -97,6 +98,25 @@ export async function start(msg: OwnerStart): Promise<void> {
       srv.shutdown(null).catch(() => self.postMessage({ type: "exit", code: 1 }));
     }
   };
+}
+
+/** `unixsocket`: connections on a Unix socket too, served in the owner (any io-threads). */
+function listenUnix(srv: Server): void {
+  const path = srv.config.get("unixsocket");
+  if (!path) return;
+  try {
+    Deno.removeSync(path); // a stale socket file from an earlier run
+  } catch { /* none */ }
+  let l: Deno.Listener;
+  try {
+    l = Deno.listen({ transport: "unix", path });
+  } catch (e) {
+    throw new Error(`Failed opening Unix socket: ${(e as Error).message}`);
+  }
+  const perm = parseInt(srv.config.get("unixsocketperm"), 8);
+  if (perm) Deno.chmodSync(path, perm);
+  acceptLoop(l, (conn) => serveConnection(srv, conn));
+  log.notice("Ready to accept connections unix");
 }
 
 self.onmessage = (e: MessageEvent<OwnerStart>) => {

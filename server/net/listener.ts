@@ -86,10 +86,15 @@ export class SocketSink implements ClientSink {
   }
 }
 
-function addrOf(a: Deno.Addr): string {
+function addrOf(a: Deno.Addr, other?: Deno.Addr): string {
   if (a.transport === "tcp") {
     const h = a.hostname.includes(":") ? a.hostname : a.hostname;
     return `${h}:${a.port}`;
+  }
+  // a Unix socket: its path, as Redis shows it (the peer's side has none)
+  if (a.transport === "unix") {
+    const p = a.path || (other?.transport === "unix" ? other.path : "");
+    return `${p}:0`;
   }
   return "unknown";
 }
@@ -105,7 +110,7 @@ export async function serveConnection(srv: Server, conn: Deno.Conn): Promise<voi
     if (ka > 0) (conn as Deno.TcpConn).setKeepAlive?.(true);
   } catch { /* not TCP */ }
   const c = srv.connect(sink, {
-    addr: addrOf(conn.remoteAddr),
+    addr: addrOf(conn.remoteAddr, conn.localAddr),
     laddr: addrOf(conn.localAddr),
     fd: nextFd++,
   });

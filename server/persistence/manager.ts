@@ -45,6 +45,11 @@ export class Persistence {
   loading = false;
   /** DEBUG SET-SKIP-CHECKSUM-VALIDATION (RESTORE payloads and RDB files). */
   skipChecksum = false;
+  /**
+   * Keys the start-up load dropped as expired: a master resuming its history
+   * streams their deletion (replication takes them).
+   */
+  expiredAtLoad: [number, string][] = [];
   /** The repl-* AUX fields of the last file loaded (replication may resume from them). */
   loadedRepl: ReplAux | null = null;
   /** Replication sets this; the default is a master with no history. */
@@ -326,7 +331,8 @@ export class Persistence {
   info(): string {
     const srv = this.srv;
     const p = this.bgProgress();
-    const inProgress = this.bgJob !== null;
+    // (a snapshot streamed to replicas counts, as Redis's BGSAVE for SYNC does)
+    const inProgress = this.bgJob !== null || this.streamJobs.size > 0;
     const pairs: [string, string | number][] = [
       ["loading", this.loading ? 1 : 0],
       ["async_loading", 0],
@@ -375,7 +381,10 @@ export class Persistence {
     const srv = this.srv;
     this.loading = true;
     try {
-      const r = loadRdbFile(srv, rdbPath(srv), { verbose: true });
+      const r = loadRdbFile(srv, rdbPath(srv), {
+        verbose: true,
+        onExpired: (db, key) => this.expiredAtLoad.push([db, key]),
+      });
       if (r === null) return;
       this.noteLoaded(r.keysLoaded, r.keysExpired, r.aux);
       log.notice(`Done loading RDB, keys loaded: ${r.keysLoaded}, keys expired: ${r.keysExpired}.`);

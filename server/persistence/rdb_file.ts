@@ -48,6 +48,8 @@ export interface LoadOptions {
   verbose: boolean;
   /** Merge into the current data instead of replacing it (keys from the file win). */
   merge?: boolean;
+  /** Told of each key dropped because it had expired. */
+  onExpired?: (db: number, key: string) => void;
 }
 
 export interface LoadResult extends LoadInfo {
@@ -68,6 +70,7 @@ export function loadRdbBytes(srv: Server, data: Uint8Array, opts: LoadOptions): 
     databases: srv.dbs.length,
     checksum: srv.config.bool("rdbchecksum"),
     expiredBefore: srv.isReplica() ? -Infinity : now,
+    onExpired: opts.onExpired,
     add(db: number, key: string, value: Value, expireMs: number | undefined): boolean {
       const d = fresh[db];
       const dict = d.dict;

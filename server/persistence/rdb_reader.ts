@@ -409,6 +409,8 @@ export interface LoadHandlers {
   add(db: number, key: string, value: Value, expireMs: number | undefined): boolean;
   /** Keys whose expire time is before this are dropped (pass -Infinity to keep all). */
   expiredBefore: number;
+  /** Told of each key dropped as expired. */
+  onExpired?(db: number, key: string): void;
   /** Verify the CRC-64 trailer (rdbchecksum). */
   checksum: boolean;
   onAux?(key: string, value: string): void;
@@ -510,6 +512,7 @@ export function parseRdb(data: Uint8Array, h: LoadHandlers): LoadInfo {
     }
     if (exp !== undefined && exp < h.expiredBefore) {
       info.keysExpired++;
+      h.onExpired?.(db, key);
       continue;
     }
     if (!h.add(db, key, value, exp)) {

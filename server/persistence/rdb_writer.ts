@@ -322,6 +322,7 @@ export interface AuxInfo {
   ctime: number;
   usedMem: number;
   replStreamDb: number;
+  /** "" leaves the repl-* fields out. */
   replId: string;
   replOffset: number;
 }
@@ -332,9 +333,12 @@ export function writeHeader(e: RdbEncoder, aux: AuxInfo, version = "7.0.15"): vo
   e.aux("redis-bits", 64);
   e.aux("ctime", aux.ctime);
   e.aux("used-mem", aux.usedMem);
-  e.aux("repl-stream-db", aux.replStreamDb);
-  e.aux("repl-id", aux.replId);
-  e.aux("repl-offset", aux.replOffset);
+  if (aux.replId !== "") {
+    // (as Redis: only an instance in a replication chain has a history worth saving)
+    e.aux("repl-stream-db", aux.replStreamDb);
+    e.aux("repl-id", aux.replId);
+    e.aux("repl-offset", aux.replOffset);
+  }
   e.aux("aof-base", 0);
 }
 
