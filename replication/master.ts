@@ -29,6 +29,8 @@ export class ReplicaLink {
   /** Stream bytes produced since its snapshot was taken, held until the snapshot is sent. */
   held: Uint8Array[] | null = null;
   heldBytes = 0;
+  /** The snapshot went to its socket (diskless); it goes online at its first ACK. */
+  awaitingAck = false;
   /** When it began waiting for a snapshot (repl-diskless-sync-delay counts from here). */
   waitingSince = Date.now();
 
@@ -106,6 +108,11 @@ export class MasterSide {
         // from a replica: no reply
         const l = this.links.get(c);
         if (!l) return;
+        if (l.awaitingAck) {
+          // its first ACK after a diskless transfer: the stream may flow now
+          l.awaitingAck = false;
+          this.goOnline(l);
+        }
         const off = Number(val);
         if (Number.isFinite(off) && off > l.ackOffset) l.ackOffset = off;
         l.ackTime = Date.now();
@@ -282,7 +289,16 @@ export class MasterSide {
       }
       if (diskless) {
         log.notice(`Background RDB transfer terminated with success`);
-        for (const l of live()) l.c.sink.write(strToBytes(mark));
+        for (const l of live()) {
+          l.c.sink.write(strToBytes(mark));
+          // as Redis: nothing more until the replica's first ACK, since a replica
+          // that looks for the mark at the end of what it read must not read past it
+          l.awaitingAck = true;
+          l.ackTime = Date.now();
+          log.notice(
+            `Streamed RDB transfer with replica ${l.name()} succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming`,
+          );
+        }
       } else {
         const all = concat(chunks, total);
         // disk-based, as Redis: the snapshot is our dump file, then sent from it
@@ -299,7 +315,7 @@ export class MasterSide {
           l.c.sink.write(all);
         }
       }
-      for (const l of live()) this.goOnline(l, diskless);
+      if (!diskless) { for (const l of live()) this.goOnline(l); }
     };
     run().catch((e) => {
       log.warning(`Failed to stream the snapshot to replicas: ${(e as Error).message}`);
@@ -310,7 +326,7 @@ export class MasterSide {
     });
   }
 
-  private goOnline(l: ReplicaLink, diskless: boolean): void {
+  private goOnline(l: ReplicaLink): void {
     const held = l.held ?? [];
     l.held = null;
     l.state = "online";
@@ -319,11 +335,6 @@ export class MasterSide {
     for (const b of held) l.c.out.raw(b);
     this.srv.markPending(l.c);
     this.srv.flush();
-    if (diskless) {
-      log.notice(
-        `Streamed RDB transfer with replica ${l.name()} succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming`,
-      );
-    }
     log.notice(`Synchronization with replica ${l.name()} succeeded`);
   }
 
@@ -458,6 +469,10 @@ export class MasterSide {
     const timeout = cfg.int("repl-timeout") * 1000;
     for (const l of this.links.values()) {
       if (l.state === "wait_bgsave" && !l.held) l.c.sink.write(NEWLINE); // keepalive before the snapshot
+      if (l.awaitingAck && now - l.ackTime > timeout) {
+        log.warning(`Disconnecting timedout replica (full sync): ${l.name()}`);
+        srv.closeClient(l.c, false);
+      }
       if (l.state === "online" && now - l.ackTime > timeout) {
         log.warning(`Disconnecting timedout replica (streaming sync): ${l.name()}`);
         srv.closeClient(l.c, false);

@@ -20,7 +20,7 @@ import { persistence } from "../server/persistence/manager.ts";
 import { ProtocolError, RespParser } from "../server/resp/parser.ts";
 import { bytesToStr, strToBytes } from "../server/resp/bytes.ts";
 import { Backlog } from "./backlog.ts";
-import { encodeCommand, NO_REPLID, type Replication } from "./replication.ts";
+import { encodeCommand, encodedLength, NO_REPLID, type Replication } from "./replication.ts";
 
 export type LinkState = "connect" | "connecting" | "handshake" | "transfer" | "connected";
 
@@ -30,6 +30,21 @@ export interface LinkOptions {
   /** FAILOVER: ask the master to hand over (PSYNC ... FAILOVER); `done` says if it did. */
   failover?: boolean;
   done?: (ok: boolean) => void;
+}
+
+/** First index of `needle` in `hay`, or -1. */
+function indexOf(hay: Uint8Array, needle: Uint8Array): number {
+  const n = needle.length;
+  for (
+    let i = hay.indexOf(needle[0]);
+    i >= 0 && i + n <= hay.length;
+    i = hay.indexOf(needle[0], i + 1)
+  ) {
+    let k = 1;
+    while (k < n && hay[i + k] === needle[k]) k++;
+    if (k === n) return i;
+  }
+  return -1;
 }
 
 function concat2(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -154,6 +169,7 @@ export class ReplicaSide {
       this.conn?.close();
     } catch { /* closed */ }
     this.conn = null;
+    this.unapplied = 0;
     const c = this.client;
     this.client = null;
     if (c) {
@@ -334,20 +350,25 @@ export class ReplicaSide {
       const mark = strToBytes(header.slice(5));
       log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
       this.transfer = { total: -1, read: 0 };
-      let tail = new Uint8Array(0);
+      let tail: Uint8Array = new Uint8Array(0);
       for (;;) {
         const b = await rd.some();
+        // the mark may straddle reads, and stream bytes may follow it in this read
+        const t = concat2(tail, b);
+        const at = indexOf(t, mark);
+        if (at >= 0) {
+          const end = at + mark.length - tail.length; // bytes of b up to the mark's end
+          if (end < b.length) rd.unread(b.subarray(end));
+          chunks.push(b.subarray(0, end));
+          got += end - mark.length;
+          this.transfer.read = got;
+          return got;
+        }
         got += b.length;
         this.transfer.read = got;
         chunks.push(b);
-        // does the data end with the mark?
-        const t = new Uint8Array(tail.length + b.length);
-        t.set(tail);
-        t.set(b, tail.length);
-        tail = t.length > mark.length ? t.subarray(t.length - mark.length) : t;
-        if (tail.length === mark.length && tail.every((x, i) => x === mark[i])) break;
+        tail = t.length > mark.length ? t.slice(t.length - mark.length) : t;
       }
-      got -= mark.length;
     } else {
       const total = Number(header.slice(1));
       if (!Number.isInteger(total) || total < 0) throw new LinkError("Bad payload length");
@@ -453,17 +474,19 @@ export class ReplicaSide {
       // not applied is not ours, and is asked for again by the next PSYNC
       if (!c || c.closing || this.stopped) return;
       const all = raw.length ? concat2(raw, b) : b;
-      const used = all.length - parser.pending;
-      raw = parser.pending ? all.slice(used) : new Uint8Array(0);
+      // the bytes of the complete commands only: the parser has already consumed
+      // the head of an incomplete one, which is neither applied nor ours yet (a
+      // PSYNC after a drop must ask for it again from its first byte)
+      let used = 0;
+      for (let i = 0; i < argvs.length; i++) used += encodedLength(argvs[i]);
+      raw = used === all.length ? new Uint8Array(0) : all.slice(used);
       if (!argvs.length) continue;
       // applied as one batch, then on to our backlog and replicas: the bytes as received
       srv.feed(c, argvs, used, false);
       if (c.queue.length) {
         // closed in the middle of the batch: only what ran is ours (the rest comes again)
         let ran = 0;
-        for (let i = 0; i < argvs.length - c.queue.length; i++) {
-          ran += encodeCommand(argvs[i]).length;
-        }
+        for (let i = 0; i < argvs.length - c.queue.length; i++) ran += encodedLength(argvs[i]);
         repl.appendRaw(all.slice(0, ran));
         this.unapplied = 0;
         srv.flush();

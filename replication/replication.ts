@@ -69,6 +69,19 @@ export function encodeCommand(argv: string[]): Uint8Array {
   return out.subarray(0, p);
 }
 
+/**
+ * Bytes of an argv encoded as a multibulk: the stream's canonical form, so
+ * the exact length a command took in the stream.
+ */
+export function encodedLength(argv: string[]): number {
+  let n = 3 + String(argv.length).length;
+  for (let i = 0; i < argv.length; i++) {
+    const l = argv[i].length;
+    n += 5 + String(l).length + l;
+  }
+  return n;
+}
+
 export class Replication implements PropagationTarget {
   replid = randomReplid();
   replid2 = NO_REPLID;
