@@ -16,6 +16,7 @@ import { debugCommands } from "./debug.ts";
 import { persistenceCommands } from "./persistence.ts";
 import { functionCommands } from "./functions.ts";
 import { replicationCommands } from "./replication.ts";
+import { memoryCommands } from "./memory.ts";
 
 export const FAMILIES: CommandSpec[][] = [
   connectionCommands,
@@ -34,4 +35,5 @@ export const FAMILIES: CommandSpec[][] = [
   persistenceCommands,
   functionCommands,
   replicationCommands,
+  memoryCommands,
 ];
