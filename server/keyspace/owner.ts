@@ -774,10 +774,12 @@ export class Server implements KeyspaceHooks {
         if (!waiting) continue;
         for (const c of [...waiting]) {
           if (!c.blocked || c.dbIndex !== db.id) continue;
+          // the time now (a DEBUG SLEEP in the EXEC that woke it may have
+          // expired the key): an expired key is deleted here, its DEL propagated
+          this.cmdTime = Date.now();
           if (!db.has(key)) break;
           const prev = this.current;
           this.current = c;
-          this.cmdTime = Date.now();
           const served = c.blocked.tryServe(key);
           this.current = prev;
           if (served) {
@@ -889,7 +891,8 @@ export class Server implements KeyspaceHooks {
       const sep = k.indexOf("\0");
       if (Number(k.slice(0, sep)) !== db) continue;
       const key = k.slice(sep + 1);
-      if (d.has(key)) this.readyKeys.push({ db: d, key });
+      // (the key as stored: an expired one is found, and deleted, by the serving attempt)
+      if (d.dict.has(key)) this.readyKeys.push({ db: d, key });
     }
   }
 
