@@ -86,7 +86,25 @@ export class Replication implements PropagationTarget {
   replid = randomReplid();
   replid2 = NO_REPLID;
   secondOffset = -1;
-  backlog: Backlog | null = null;
+  private _backlog: Backlog | null = null;
+  private installed = false;
+
+  get backlog(): Backlog | null {
+    return this._backlog;
+  }
+
+  /**
+   * With no backlog nothing is recorded (as Redis), so only then is this a
+   * propagation target: a server in no replication chain pays nothing per write.
+   */
+  set backlog(b: Backlog | null) {
+    this._backlog = b;
+    if (!this.installed) return;
+    const targets = this.srv.propagationTargets;
+    const i = targets.indexOf(this);
+    if (b && i < 0) targets.push(this);
+    else if (!b && i >= 0) targets.splice(i, 1);
+  }
   /** master_repl_offset while there is no backlog. */
   private baseOffset = 0;
   /** Database of the last command in the stream (-1: the next one carries a SELECT). */
@@ -210,7 +228,8 @@ export class Replication implements PropagationTarget {
 
   install(): void {
     const srv = this.srv;
-    srv.propagationTargets.push(this);
+    this.installed = true;
+    this.backlog = this._backlog; // (registers as a propagation target once there is a backlog)
     srv.clientFreeHooks.push((c: Client) => {
       this.master.detach(c);
       if (!this.master.links.size) this.noReplicasSince = Date.now();
