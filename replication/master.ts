@@ -172,13 +172,12 @@ export class MasterSide {
       (link as { oldSync?: boolean }).oldSync = true;
     }
     log.notice(`Replica ${link.name()} asks for synchronization`);
-    if (isPsync) {
+    if (isPsync && argv[1] === "?") log.notice(`Full resync requested by replica ${link.name()}`);
+    else if (isPsync && argv[1] !== repl.replid && argv[1] !== repl.replid2) {
       log.notice(
-        argv[1] === "?"
-          ? `Full resync requested by replica ${link.name()}`
-          : `Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '${
-            argv[1]
-          }', my replication IDs are '${repl.replid}' and '${repl.replid2}')`,
+        `Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '${
+          argv[1]
+        }', my replication IDs are '${repl.replid}' and '${repl.replid2}')`,
       );
     }
     this.attach(c, link);
