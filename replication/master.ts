@@ -8,9 +8,10 @@ import type { Server } from "../server/keyspace/owner.ts";
 import { log } from "../server/log.ts";
 import { persistence } from "../server/persistence/manager.ts";
 import { rdbPath, tempPath, writeFileAtomic } from "../server/persistence/rdb_file.ts";
-import { strToBytes } from "../server/resp/bytes.ts";
+import { concatBytes, randomHex, strToBytes } from "../server/resp/bytes.ts";
 import type { Replication } from "./replication.ts";
 import { clientInfoLine } from "../server/commands/connection.ts";
+import { E, parseInteger } from "../server/commands/spec.ts";
 
 export type ReplicaState = "wait_bgsave" | "send_bulk" | "online";
 
@@ -29,6 +30,8 @@ export class ReplicaLink {
   /** Stream bytes produced since its snapshot was taken, held until the snapshot is sent. */
   held: Uint8Array[] | null = null;
   heldBytes = 0;
+  /** Came with SYNC (the old protocol): no +FULLRESYNC line before the payload. */
+  oldSync = false;
   /** The snapshot went to its socket (diskless); it goes online at its first ACK. */
   awaitingAck = false;
   /** When it began waiting for a snapshot (repl-diskless-sync-delay counts from here). */
@@ -85,9 +88,9 @@ export class MasterSide {
     for (let i = 1; i < argv.length; i += 2) {
       const opt = argv[i].toLowerCase(), val = argv[i + 1];
       if (opt === "listening-port") {
-        const n = Number(val);
-        if (!/^-?\d+$/.test(val) || !Number.isInteger(n)) {
-          c.out.error("ERR value is not an integer or out of range");
+        const n = parseInteger(val);
+        if (n === null) {
+          c.out.error(E.NOT_INT);
           return;
         }
         preSync(c).port = n;
@@ -169,7 +172,7 @@ export class MasterSide {
     } else {
       // SYNC: an old replica, no PSYNC protocol (never sent +FULLRESYNC)
       link.capaPsync2 = false;
-      (link as { oldSync?: boolean }).oldSync = true;
+      link.oldSync = true;
     }
     log.notice(`Replica ${link.name()} asks for synchronization`);
     if (isPsync && argv[1] === "?") log.notice(`Full resync requested by replica ${link.name()}`);
@@ -253,14 +256,14 @@ export class MasterSide {
     for (const l of targets) {
       l.held = [];
       l.heldBytes = 0;
-      if (!(l as { oldSync?: boolean }).oldSync) {
+      if (!l.oldSync) {
         l.c.out.rawStr(`+FULLRESYNC ${repl.replid} ${offset}${CRLF}`);
         srv.markPending(l.c);
       }
     }
     srv.flush();
     const stream = persistence(srv).rdbStream({ id: repl.replid, offset, streamDb: 0 });
-    const mark = diskless ? randomMark() : "";
+    const mark = diskless ? randomHex(40) : "";
     const live = () => targets.filter((l) => this.links.get(l.c) === l);
     const run = async () => {
       const reader = stream.getReader();
@@ -299,7 +302,7 @@ export class MasterSide {
           );
         }
       } else {
-        const all = concat(chunks, total);
+        const all = concatBytes(chunks);
         // disk-based, as Redis: the snapshot is our dump file, then sent from it
         try {
           writeFileAtomic(rdbPath(srv), all, tempPath(`repl-${Deno.pid}`));
@@ -557,19 +560,3 @@ export class MasterSide {
 }
 
 const NEWLINE = strToBytes("\n");
-
-function randomMark(): string {
-  const b = new Uint8Array(20);
-  crypto.getRandomValues(b);
-  return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-}
-
-function concat(parts: Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

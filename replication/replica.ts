@@ -18,7 +18,7 @@ import {
 } from "../server/persistence/rdb_file.ts";
 import { persistence } from "../server/persistence/manager.ts";
 import { ProtocolError, RespParser } from "../server/resp/parser.ts";
-import { bytesToStr, strToBytes } from "../server/resp/bytes.ts";
+import { bytesToStr, concatBytes, strToBytes } from "../server/resp/bytes.ts";
 import { Backlog } from "./backlog.ts";
 import { encodeCommand, encodedLength, NO_REPLID, type Replication } from "./replication.ts";
 
@@ -45,13 +45,6 @@ function indexOf(hay: Uint8Array, needle: Uint8Array): number {
     if (k === n) return i;
   }
   return -1;
-}
-
-function concat2(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** Buffered reads of lines and exact byte counts from a connection. */
@@ -332,15 +325,8 @@ export class ReplicaSide {
     } finally {
       p.loading = false;
     }
-    const data = new Uint8Array(got);
-    let at = 0;
-    for (const c of chunks) {
-      const n = Math.min(c.length, got - at);
-      data.set(c.subarray(0, n), at);
-      at += n;
-      if (at >= got) break;
-    }
-    this.load(data, replid, offset);
+    // (the last chunk may end with the EOF mark: the payload is the first `got` bytes)
+    this.load(concatBytes(chunks).subarray(0, got), replid, offset);
   }
 
   /** The snapshot's bytes into `chunks` (the EOF mark may trail them); the payload's length. */
@@ -354,7 +340,7 @@ export class ReplicaSide {
       for (;;) {
         const b = await rd.some();
         // the mark may straddle reads, and stream bytes may follow it in this read
-        const t = concat2(tail, b);
+        const t = concatBytes([tail, b]);
         const at = indexOf(t, mark);
         if (at >= 0) {
           const end = at + mark.length - tail.length; // bytes of b up to the mark's end
@@ -473,7 +459,7 @@ export class ReplicaSide {
       // a link being closed (CLIENT KILL, timeout) applies nothing more: what is
       // not applied is not ours, and is asked for again by the next PSYNC
       if (!c || c.closing || this.stopped) return;
-      const all = raw.length ? concat2(raw, b) : b;
+      const all = raw.length ? concatBytes([raw, b]) : b;
       // the bytes of the complete commands only: the parser has already consumed
       // the head of an incomplete one, which is neither applied nor ours yet (a
       // PSYNC after a drop must ask for it again from its first byte)

@@ -9,7 +9,7 @@ import type { Client } from "../server/keyspace/client.ts";
 import type { PropagationTarget, Server } from "../server/keyspace/owner.ts";
 import { log } from "../server/log.ts";
 import { persistence } from "../server/persistence/manager.ts";
-import { writeStr } from "../server/resp/bytes.ts";
+import { randomHex, writeStr } from "../server/resp/bytes.ts";
 import { commandKeys } from "../server/commands/spec.ts";
 import { Backlog } from "./backlog.ts";
 import { MasterSide } from "./master.ts";
@@ -18,11 +18,7 @@ import { Failover } from "./failover.ts";
 
 export const NO_REPLID = "0000000000000000000000000000000000000000";
 
-export function randomReplid(): string {
-  const b = new Uint8Array(20);
-  crypto.getRandomValues(b);
-  return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-}
+export const randomReplid = (): string => randomHex(40);
 
 let scratch = new Uint8Array(4096);
 

@@ -12,6 +12,7 @@ import { PubSub } from "./pubsub.ts";
 import { Tracking } from "./tracking.ts";
 import { errorReplies } from "../resp/writer.ts";
 import { globMatch } from "./glob.ts";
+import { randomHex } from "../resp/bytes.ts";
 
 export const REDIS_VERSION = "7.0.15";
 
@@ -947,11 +948,5 @@ const ALLOWED_IN_PUBSUB = new Set([
 
 /** Commands executed at once inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
-
-function randomHex(n: number): string {
-  const b = new Uint8Array(n / 2);
-  crypto.getRandomValues(b);
-  return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-}
 
 export { E };

@@ -30,6 +30,7 @@ import type { Database, Value } from "../keyspace/db.ts";
 import type { Server } from "../keyspace/owner.ts";
 import type { Client } from "../keyspace/client.ts";
 import { commandKeys, type CommandSpec } from "../commands/spec.ts";
+import { concatBytes } from "../resp/bytes.ts";
 import { Crc64 } from "./crc64.ts";
 import { type AuxInfo, type EncodeOptions, RdbEncoder, writeHeader } from "./rdb_writer.ts";
 
@@ -341,14 +342,5 @@ export class SnapshotJob {
 export function encodeSnapshotSync(srv: Server, opts: SnapshotOptions): Uint8Array {
   const job = new SnapshotJob(srv, () => {}, { ...opts, chunkBytes: 1 << 24, tracking: false });
   job.finishNow();
-  const parts = job.takeBacklog();
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(job.takeBacklog());
 }

@@ -204,3 +204,23 @@ export function strToUtf8(s: string): string {
   if (/^[\x00-\x7f]*$/.test(s)) return s;
   return new TextDecoder().decode(strToBytes(s));
 }
+
+/** The parts one after the other, in one new array. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** n random hex digits (replication ids, run ids, EOF marks). */
+export function randomHex(n: number): string {
+  const b = new Uint8Array(Math.ceil(n / 2));
+  crypto.getRandomValues(b);
+  return [...b].map((x) => x.toString(16).padStart(2, "0")).join("").slice(0, n);
+}
